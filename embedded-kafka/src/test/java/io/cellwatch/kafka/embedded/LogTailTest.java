@@ -1,0 +1,47 @@
+package io.cellwatch.kafka.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(10)
+class LogTailTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReturnLastLinesWhenFileIsLong() throws Exception {
+        Path log = dir.resolve("broker.log");
+        Files.writeString(log, IntStream.range(0, 10_000).mapToObj(i -> "line " + i)
+                .collect(Collectors.joining("\n", "", "\n")), StandardCharsets.UTF_8);
+
+        assertEquals("line 9997\nline 9998\nline 9999", LogTail.lastLines(log, 0, 3));
+    }
+
+    @Test
+    void shouldIgnoreEarlierRunsWhenOffsetGiven() throws Exception {
+        Path log = dir.resolve("broker.log");
+        Files.writeString(log, "old run: Address already in use\n", StandardCharsets.UTF_8);
+        long offset = Files.size(log);
+        Files.writeString(log, "new run\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+
+        assertEquals("new run", LogTail.lastLines(log, offset, 10));
+        assertFalse(LogTail.contains(log, offset, "Address already in use"));
+        assertTrue(LogTail.contains(log, 0, "Address already in use"));
+    }
+
+    @Test
+    void shouldSayNoLogWhenFileIsMissing() {
+        assertTrue(LogTail.lastLines(dir.resolve("missing.log"), 0, 10).startsWith("(no log file"));
+    }
+}

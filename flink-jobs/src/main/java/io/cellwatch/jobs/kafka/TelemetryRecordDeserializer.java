@@ -1,0 +1,29 @@
+package io.cellwatch.jobs.kafka;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Samples-topic records to {@link TelemetryRecord}s. Does not validate: a bad record must reach the keyed
+ * function's dead-letter output with its bytes, not fail the source. A record without a key gets the channel id
+ * "" and is dead-lettered there.
+ */
+public final class TelemetryRecordDeserializer implements KafkaRecordDeserializationSchema<TelemetryRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(final ConsumerRecord<byte[], byte[]> record, final Collector<TelemetryRecord> out) {
+        final String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        out.collect(new TelemetryRecord(key, record.value() == null ? new byte[0] : record.value(),
+            record.partition(), record.offset()));
+    }
+
+    @Override
+    public TypeInformation<TelemetryRecord> getProducedType() {
+        return TypeInformation.of(TelemetryRecord.class);
+    }
+}

@@ -1,0 +1,97 @@
+package io.cellwatch.gateway;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.cellwatch.core.codec.FrameDescriptor;
+import io.cellwatch.core.config.ConfigException;
+import io.cellwatch.core.config.Settings;
+
+/**
+ * The gateway's whole configuration, validated at start-up. Every key is listed in {@link #KEYS} and documented in
+ * docs/config.md.
+ *
+ * @param bindAddress              address the rig port binds to
+ * @param rigPort                  TCP port of the rig protocol (0 = any free port)
+ * @param bootstrapServers         Kafka bootstrap servers
+ * @param samplesTopic             topic for CHANNEL, SAMPLES and MARK records, keyed by channel id
+ * @param alertsTopic              topic the job writes alerts to; the gateway turns them into COMMAND frames
+ * @param instanceId               name of this gateway instance (consumer group of its command consumer)
+ * @param maxFrameLength           largest frame accepted, bytes
+ * @param heartbeatIntervalMillis  how often the gateway sends HEARTBEAT on an idle connection; a rig silent for
+ *                                 three intervals is disconnected
+ * @param maxUnackedFrames         frames per connection sent to Kafka but not yet acknowledged by it; above this
+ *                                 the gateway stops reading the connection (back-pressure)
+ * @param rigTokens                rig id to token; empty = authentication disabled (development only)
+ */
+public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
+                            String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
+                            int maxUnackedFrames, Map<String, String> rigTokens) {
+
+    public static final String BIND_ADDRESS = "gateway.bind-address";
+    public static final String RIG_PORT = "gateway.rig-port";
+    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
+    public static final String SAMPLES_TOPIC = "topics.samples";
+    public static final String ALERTS_TOPIC = "topics.alerts";
+    public static final String INSTANCE_ID = "gateway.instance-id";
+    public static final String MAX_FRAME_LENGTH = "gateway.max-frame-length";
+    public static final String HEARTBEAT_INTERVAL = "gateway.heartbeat-interval-ms";
+    public static final String MAX_UNACKED_FRAMES = "gateway.max-unacked-frames";
+    public static final String RIG_TOKENS = "gateway.rig-tokens";
+
+    /** Every key this config reads. */
+    public static final List<String> KEYS = List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
+        ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS);
+
+    public static final int DEFAULT_RIG_PORT = 7411;
+    public static final String DEFAULT_SAMPLES_TOPIC = "cellwatch.samples";
+    public static final String DEFAULT_ALERTS_TOPIC = "cellwatch.alerts";
+
+    public GatewayConfig {
+        rigTokens = Map.copyOf(rigTokens);
+    }
+
+    /** Builds and validates the config from layered settings. */
+    public static GatewayConfig from(final Settings s) {
+        final String bootstrap = s.string(BOOTSTRAP_SERVERS, "127.0.0.1:9092");
+        if (bootstrap.isBlank()) {
+            throw s.invalid(BOOTSTRAP_SERVERS, "must name at least one host:port");
+        }
+        return new GatewayConfig(
+            s.string(BIND_ADDRESS, "127.0.0.1"),
+            s.integer(RIG_PORT, DEFAULT_RIG_PORT, 0, 65535),
+            bootstrap,
+            s.string(SAMPLES_TOPIC, DEFAULT_SAMPLES_TOPIC),
+            s.string(ALERTS_TOPIC, DEFAULT_ALERTS_TOPIC),
+            s.string(INSTANCE_ID, "gw1"),
+            s.integer(MAX_FRAME_LENGTH, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH, 1024, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH),
+            s.integer(HEARTBEAT_INTERVAL, 1000, 50, 600_000),
+            s.integer(MAX_UNACKED_FRAMES, 1024, 1, 1_000_000),
+            parseTokens(s));
+    }
+
+    /** Parses {@code rigA:secret1,rigB:secret2}. */
+    private static Map<String, String> parseTokens(final Settings s) {
+        final String raw = s.string(RIG_TOKENS, "");
+        final Map<String, String> tokens = new TreeMap<>();
+        if (raw.isBlank()) {
+            return tokens;
+        }
+        for (String pair : raw.split(",")) {
+            final int colon = pair.indexOf(':');
+            if (colon <= 0 || colon == pair.length() - 1) {
+                throw new ConfigException("setting '" + RIG_TOKENS + "' must be rigId:token pairs separated by commas; "
+                    + "bad entry '" + pair.trim().replaceAll(":.*", ":***") + "'");
+            }
+            tokens.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+        }
+        return tokens;
+    }
+
+    /** A copy that talks to another Kafka cluster (the launcher learns the embedded broker address at run time). */
+    public GatewayConfig withKafka(final String servers) {
+        return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
+            heartbeatIntervalMillis, maxUnackedFrames, rigTokens);
+    }
+}

@@ -1,0 +1,9 @@
+package io.cellwatch.gateway.command;
+
+import io.cellwatch.core.alert.Alert;
+
+/** A live rig connection that can receive COMMAND frames for the channels it declared. */
+public interface CommandTarget {
+    /** Sends a COMMAND for the alert's channel. Thread-safe: called from the command consumer's thread. */
+    void sendCommand(Alert alert);
+}

@@ -1,0 +1,25 @@
+package io.cellwatch.gateway.kafka;
+
+/**
+ * Stores one record durably and says when it is stored. The production implementation is
+ * {@link KafkaRecordPublisher}; handler unit tests use a publisher they complete by hand to drive the ACK logic.
+ */
+public interface RecordPublisher extends AutoCloseable {
+
+    /** Called once per record, on a thread that is not the caller's: null on success, else the failure. */
+    @FunctionalInterface
+    interface Completion {
+        void onComplete(Exception failure);
+    }
+
+    /**
+     * Sends a record keyed by channel id. Must not block for long: it runs on a Netty event loop.
+     *
+     * @param channelId the key (partitioning by channel keeps a channel's records in order)
+     * @param value     the record value (envelope + frame)
+     */
+    void publish(String channelId, byte[] value, Completion completion);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,72 @@
+package io.cellwatch.gateway.metrics;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.cellwatch.core.codec.ErrorCode;
+
+/**
+ * The gateway's counters. Cheap to bump from any thread (LongAdder); nothing is logged per sample, it is counted
+ * here instead. A Prometheus endpoint will expose {@link #snapshot()}.
+ */
+public final class GatewayMetrics {
+    public final LongAdder connectionsOpened = new LongAdder();
+    public final LongAdder connectionsActive = new LongAdder();
+    public final LongAdder framesIn = new LongAdder();
+    public final LongAdder samplesIn = new LongAdder();
+    public final LongAdder recordsSent = new LongAdder();
+    public final LongAdder recordsAcknowledged = new LongAdder();
+    public final LongAdder recordsFailed = new LongAdder();
+    public final LongAdder acksSent = new LongAdder();
+    public final LongAdder backpressurePauses = new LongAdder();
+    public final LongAdder commandsSent = new LongAdder();
+    public final LongAdder commandsAcknowledged = new LongAdder();
+    public final LongAdder commandsUndeliverable = new LongAdder();
+    public final LongAdder commandsDuplicate = new LongAdder();
+    public final LongAdder alertsMalformed = new LongAdder();
+    public final LongAdder silentRigsDisconnected = new LongAdder();
+    private final Map<ErrorCode, LongAdder> rejected = new EnumMap<>(ErrorCode.class);
+
+    public GatewayMetrics() {
+        for (ErrorCode c : ErrorCode.values()) {
+            rejected.put(c, new LongAdder());
+        }
+    }
+
+    /** Counts a rejection (an ERROR frame sent) by reason. */
+    public void rejected(final ErrorCode reason) {
+        rejected.get(reason).increment();
+    }
+
+    public long rejectedCount(final ErrorCode reason) {
+        return rejected.get(reason).sum();
+    }
+
+    /** All counters by name, for logs, the metrics endpoint and tests. */
+    public Map<String, Long> snapshot() {
+        final Map<String, Long> m = new LinkedHashMap<>();
+        m.put("connections_opened", connectionsOpened.sum());
+        m.put("connections_active", connectionsActive.sum());
+        m.put("frames_in", framesIn.sum());
+        m.put("samples_in", samplesIn.sum());
+        m.put("records_sent", recordsSent.sum());
+        m.put("records_acknowledged", recordsAcknowledged.sum());
+        m.put("records_failed", recordsFailed.sum());
+        m.put("acks_sent", acksSent.sum());
+        m.put("backpressure_pauses", backpressurePauses.sum());
+        m.put("commands_sent", commandsSent.sum());
+        m.put("commands_acknowledged", commandsAcknowledged.sum());
+        m.put("commands_undeliverable", commandsUndeliverable.sum());
+        m.put("commands_duplicate", commandsDuplicate.sum());
+        m.put("alerts_malformed", alertsMalformed.sum());
+        m.put("silent_rigs_disconnected", silentRigsDisconnected.sum());
+        for (Map.Entry<ErrorCode, LongAdder> e : rejected.entrySet()) {
+            if (e.getKey() != ErrorCode.OK) {
+                m.put("frames_rejected{reason=" + e.getKey().name().toLowerCase() + "}", e.getValue().sum());
+            }
+        }
+        return m;
+    }
+}

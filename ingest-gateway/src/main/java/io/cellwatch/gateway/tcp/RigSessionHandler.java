@@ -1,0 +1,333 @@
+package io.cellwatch.gateway.tcp;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.cellwatch.core.alert.Alert;
+import io.cellwatch.core.codec.ChannelFlyweight;
+import io.cellwatch.core.codec.CommandAckFlyweight;
+import io.cellwatch.core.codec.ErrorCode;
+import io.cellwatch.core.codec.ErrorFlyweight;
+import io.cellwatch.core.codec.FrameDescriptor;
+import io.cellwatch.core.codec.FrameType;
+import io.cellwatch.core.codec.HelloFlyweight;
+import io.cellwatch.core.codec.MarkFlyweight;
+import io.cellwatch.core.codec.SamplesFlyweight;
+import io.cellwatch.core.model.ChannelDeclaration;
+import io.cellwatch.core.record.TelemetryRecordFlyweight;
+import io.cellwatch.gateway.GatewayConfig;
+import io.cellwatch.gateway.command.CommandRouter;
+import io.cellwatch.gateway.command.CommandTarget;
+import io.cellwatch.gateway.kafka.RecordPublisher;
+import io.cellwatch.gateway.metrics.GatewayMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rig connection: the HELLO handshake, the channel table, storing CHANNEL / SAMPLES / MARK frames in Kafka,
+ * acknowledging them to the rig only once Kafka holds them, and sending COMMAND frames for the rig's channels.
+ *
+ * <p>Stateful (session, channel table, unacknowledged frames), so one instance per connection; all of its state is
+ * touched only on the connection's event loop (Kafka callbacks and commands hop onto it).
+ *
+ * <p>ACKs are cumulative and in arrival order: the ACK names the sequence of the newest frame such that it and
+ * every frame before it on this connection are in Kafka. When more than {@code maxUnackedFrames} are waiting for
+ * Kafka, the gateway stops reading this socket (back-pressure instead of buffering) and resumes at half that.
+ */
+public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf> implements CommandTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(RigSessionHandler.class);
+
+    private final GatewayConfig config;
+    private final RecordPublisher publisher;
+    private final CommandRouter router;
+    private final GatewayMetrics metrics;
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final HelloFlyweight hello = new HelloFlyweight();
+    private final ChannelFlyweight channelFrame = new ChannelFlyweight();
+    private final SamplesFlyweight samples = new SamplesFlyweight();
+    private final MarkFlyweight mark = new MarkFlyweight();
+    private final CommandAckFlyweight commandAck = new CommandAckFlyweight();
+    private final ErrorFlyweight errorFrame = new ErrorFlyweight();
+    private final Map<Integer, ChannelDeclaration> channelsByNo = new HashMap<>();
+    private final Map<String, Integer> channelNoById = new HashMap<>();
+    private final ArrayDeque<PendingFrame> unacked = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private OutboundFrames out;
+    private String rigId;
+    private byte[] rigIdEnvelope;
+    private long lastSequence = Long.MIN_VALUE;
+    private long lastAckSent = Long.MIN_VALUE;
+    private boolean closing;
+
+    /** A frame handed to Kafka, waiting for its acknowledgement. */
+    private static final class PendingFrame {
+        final long sequence;
+        boolean stored;
+
+        PendingFrame(final long sequence) {
+            this.sequence = sequence;
+        }
+    }
+
+    public RigSessionHandler(final GatewayConfig config, final RecordPublisher publisher, final CommandRouter router,
+                             final GatewayMetrics metrics) {
+        this.config = config;
+        this.publisher = publisher;
+        this.router = router;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        this.out = new OutboundFrames(ctx.alloc());
+        metrics.connectionsOpened.increment();
+        metrics.connectionsActive.increment();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+        metrics.connectionsActive.decrement();
+        for (String channelId : channelNoById.keySet()) {
+            router.release(channelId, this);
+        }
+        if (!unacked.isEmpty()) {
+            LOG.info("rig {} disconnected with {} frames not yet acknowledged; it will resend them", rigId,
+                unacked.size());
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frame) {
+        if (closing) {
+            return;
+        }
+        final int length = frame.readableBytes();
+        ByteBufViews.wrap(view, frame, frame.readerIndex(), length);
+        final int type = view.getByte(FrameDescriptor.TYPE_OFFSET) & 0xFF;
+        if (rigId == null) {
+            if (type != FrameType.HELLO) {
+                fail(ErrorCode.HELLO_REQUIRED, "the first frame must be HELLO, got " + FrameType.name(type));
+                return;
+            }
+            onHello();
+            return;
+        }
+        switch (type) {
+            case FrameType.CHANNEL -> onChannel(frame);
+            case FrameType.SAMPLES -> onSamples(frame);
+            case FrameType.MARK -> onMark(frame);
+            case FrameType.COMMAND_ACK -> onCommandAck();
+            case FrameType.HEARTBEAT -> { } // any frame proves liveness; the idle handler sees the read
+            case FrameType.ERROR -> onPeerError();
+            default -> fail(ErrorCode.UNEXPECTED_FRAME, FrameType.name(type) + " is not sent by a rig after HELLO");
+        }
+    }
+
+    private void onHello() {
+        hello.wrap(view, 0);
+        if (hello.protocolVersion() != FrameDescriptor.PROTOCOL_VERSION) {
+            fail(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.protocolVersion() + " not supported; this "
+                + "gateway speaks " + FrameDescriptor.PROTOCOL_VERSION);
+            return;
+        }
+        final String id = hello.rigId();
+        if (id.isEmpty()) {
+            fail(ErrorCode.INVALID_VALUE, "rig id must not be empty");
+            return;
+        }
+        if (!config.rigTokens().isEmpty() && !hello.token().equals(config.rigTokens().get(id))) {
+            fail(ErrorCode.AUTHENTICATION_FAILED, "rig '" + Sanitize.text(id) + "' is unknown or its token is wrong");
+            return;
+        }
+        rigId = id;
+        final UnsafeBuffer envelope = new UnsafeBuffer(new byte[TelemetryRecordFlyweight.envelopeLength(id)]);
+        TelemetryRecordFlyweight.encodeEnvelope(envelope, 0, id, 0L);
+        rigIdEnvelope = envelope.byteArray();
+        ctx.writeAndFlush(out.helloOk(config.heartbeatIntervalMillis(), config.maxFrameLength(), nowMicros()));
+        LOG.info("rig {} connected from {}", rigId, ctx.channel().remoteAddress());
+    }
+
+    private void onChannel(final ByteBuf frame) {
+        channelFrame.wrap(view, 0);
+        if (!checkSequence(channelFrame.sequence())) {
+            return;
+        }
+        final ChannelDeclaration d = channelFrame.declaration();
+        final ChannelDeclaration previous = channelsByNo.put(d.channelNo(), d);
+        if (previous != null && !previous.channelId().equals(d.channelId())) {
+            channelNoById.remove(previous.channelId());
+            router.release(previous.channelId(), this);
+        }
+        channelNoById.put(d.channelId(), d.channelNo());
+        router.claim(d.channelId(), this);
+        publish(d.channelId(), channelFrame.sequence(), frame);
+    }
+
+    private void onSamples(final ByteBuf frame) {
+        samples.wrap(view, 0);
+        final ChannelDeclaration d = channelsByNo.get(samples.channelNo());
+        if (d == null) {
+            fail(ErrorCode.UNKNOWN_CHANNEL, "SAMPLES for channel number " + samples.channelNo()
+                + " which no CHANNEL frame declared");
+            return;
+        }
+        if (!checkSequence(samples.sequence())) {
+            return;
+        }
+        metrics.samplesIn.add(samples.sampleCount());
+        publish(d.channelId(), samples.sequence(), frame);
+    }
+
+    private void onMark(final ByteBuf frame) {
+        mark.wrap(view, 0);
+        final ChannelDeclaration d = channelsByNo.get(mark.channelNo());
+        if (d == null) {
+            fail(ErrorCode.UNKNOWN_CHANNEL, "MARK for channel number " + mark.channelNo()
+                + " which no CHANNEL frame declared");
+            return;
+        }
+        if (!checkSequence(mark.sequence())) {
+            return;
+        }
+        publish(d.channelId(), mark.sequence(), frame);
+    }
+
+    private void onCommandAck() {
+        commandAck.wrap(view, 0);
+        metrics.commandsAcknowledged.increment();
+        LOG.info("rig {} acknowledged command for alert {}", rigId, Sanitize.text(commandAck.alertId()));
+    }
+
+    private void onPeerError() {
+        errorFrame.wrap(view, 0);
+        LOG.warn("rig {} sent ERROR {} '{}'; closing", rigId, errorFrame.code(), Sanitize.text(errorFrame.message()));
+        closing = true;
+        ctx.close();
+    }
+
+    /** Sequence numbers must rise within a connection; a resend after reconnecting starts a new connection. */
+    private boolean checkSequence(final long sequence) {
+        if (sequence <= lastSequence) {
+            fail(ErrorCode.INVALID_VALUE, "sequence " + sequence + " is not above the previous " + lastSequence);
+            return false;
+        }
+        lastSequence = sequence;
+        return true;
+    }
+
+    private void publish(final String channelId, final long sequence, final ByteBuf frame) {
+        final int frameLength = frame.readableBytes();
+        final byte[] value = new byte[rigIdEnvelope.length + frameLength];
+        System.arraycopy(rigIdEnvelope, 0, value, 0, rigIdEnvelope.length);
+        new UnsafeBuffer(value).putLong(TelemetryRecordFlyweight.RECEIVED_AT_OFFSET, nowMicros(),
+            FrameDescriptor.BYTE_ORDER);
+        frame.getBytes(frame.readerIndex(), value, rigIdEnvelope.length, frameLength);
+        final PendingFrame pending = new PendingFrame(sequence);
+        unacked.addLast(pending);
+        if (unacked.size() >= config.maxUnackedFrames() && ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(false);
+            metrics.backpressurePauses.increment();
+        }
+        metrics.recordsSent.increment();
+        publisher.publish(channelId, value, failure -> ctx.executor().execute(() -> onStored(pending, failure)));
+    }
+
+    private void onStored(final PendingFrame pending, final Exception failure) {
+        if (failure != null) {
+            metrics.recordsFailed.increment();
+            if (!closing) {
+                LOG.warn("rig {}: Kafka did not take frame {}: {}", rigId, pending.sequence, failure.toString());
+                fail(ErrorCode.UNAVAILABLE, "storage unavailable; reconnect and resend unacknowledged frames");
+            }
+            return;
+        }
+        metrics.recordsAcknowledged.increment();
+        pending.stored = true;
+        long ackable = Long.MIN_VALUE;
+        while (!unacked.isEmpty() && unacked.peekFirst().stored) {
+            ackable = unacked.pollFirst().sequence;
+        }
+        if (ackable != Long.MIN_VALUE && ackable > lastAckSent && !closing && ctx.channel().isActive()) {
+            lastAckSent = ackable;
+            metrics.acksSent.increment();
+            ctx.writeAndFlush(out.ack(ackable));
+        }
+        if (!ctx.channel().config().isAutoRead() && unacked.size() <= config.maxUnackedFrames() / 2) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void sendCommand(final Alert alert) {
+        final ChannelHandlerContext c = ctx;
+        if (c == null) {
+            return;
+        }
+        c.executor().execute(() -> {
+            final Integer channelNo = channelNoById.get(alert.channelId());
+            if (channelNo == null || closing || !c.channel().isActive()) {
+                metrics.commandsUndeliverable.increment();
+                return;
+            }
+            c.writeAndFlush(out.command(channelNo, alert));
+            metrics.commandsSent.increment();
+            LOG.info("COMMAND {} sent to rig {} for {} (alert {}, rule {})", alert.action(), rigId,
+                alert.channelId(), alert.alertId(), alert.rule());
+        });
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(out.heartbeat(nowMicros()));
+            } else if (e.state() == IdleState.READER_IDLE) {
+                metrics.silentRigsDisconnected.increment();
+                LOG.warn("rig {} at {} silent for {} ms; closing the connection", rigId, ctx.channel().remoteAddress(),
+                    3L * config.heartbeatIntervalMillis());
+                closing = true;
+                ctx.close();
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        LOG.warn("connection {} (rig {}) failed: {}", ctx.channel().remoteAddress(), rigId, cause.toString());
+        if (!closing) {
+            fail(ErrorCode.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    /** Answers with an ERROR frame, counts the reason, closes the connection. */
+    private void fail(final ErrorCode code, final String message) {
+        metrics.rejected(code);
+        closing = true;
+        LOG.warn("closing connection {} (rig {}): {} {}", ctx.channel().remoteAddress(), rigId, code, message);
+        ctx.writeAndFlush(out.error(code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+
+    /** For tests: the rig id once HELLO succeeded. */
+    String rigId() {
+        return rigId;
+    }
+}

@@ -1,0 +1,277 @@
+package io.cellwatch.gateway.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import io.cellwatch.core.alert.Alert;
+import io.cellwatch.core.alert.AlertClass;
+import io.cellwatch.core.alert.StopAction;
+import io.cellwatch.core.codec.AckFlyweight;
+import io.cellwatch.core.codec.ChannelFlyweight;
+import io.cellwatch.core.codec.CommandFlyweight;
+import io.cellwatch.core.codec.ErrorCode;
+import io.cellwatch.core.codec.ErrorFlyweight;
+import io.cellwatch.core.codec.FrameDescriptor;
+import io.cellwatch.core.codec.FrameFlyweight;
+import io.cellwatch.core.codec.FrameType;
+import io.cellwatch.core.codec.HelloFlyweight;
+import io.cellwatch.core.codec.SamplesFlyweight;
+import io.cellwatch.core.config.Settings;
+import io.cellwatch.core.model.CellForm;
+import io.cellwatch.core.model.ChannelDeclaration;
+import io.cellwatch.core.record.TelemetryRecordFlyweight;
+import io.cellwatch.gateway.GatewayConfig;
+import io.cellwatch.gateway.command.CommandRouter;
+import io.cellwatch.gateway.kafka.RecordPublisher;
+import io.cellwatch.gateway.metrics.GatewayMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rig session on an EmbeddedChannel, with a publisher the test completes by hand, so the ACK rules can be
+ * driven exactly: nothing is ACKed before Kafka holds it, ACKs are cumulative in arrival order, a Kafka failure
+ * ends the session without an ACK.
+ */
+class RigSessionHandlerTest {
+    private static final String RIG = "rigA";
+
+    /** Records what the session published; the test completes each send when it wants. */
+    private static final class HandCompletedPublisher implements RecordPublisher {
+        record Sent(String channelId, byte[] value, Completion completion) { }
+
+        final List<Sent> sent = new ArrayList<>();
+
+        @Override
+        public void publish(final String channelId, final byte[] value, final Completion completion) {
+            sent.add(new Sent(channelId, value, completion));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final CommandRouter router = new CommandRouter(metrics);
+    private final HandCompletedPublisher publisher = new HandCompletedPublisher();
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
+
+    private EmbeddedChannel session(final Map<String, String> settings) {
+        final GatewayConfig config = GatewayConfig.from(Settings.of(settings));
+        return new EmbeddedChannel(new RigSessionHandler(config, publisher, router, metrics));
+    }
+
+    private EmbeddedChannel session() {
+        return session(Map.of("gateway.rig-tokens", RIG + ":tok", "gateway.max-unacked-frames", "4"));
+    }
+
+    private ByteBuf frame(final int length) {
+        return Unpooled.wrappedBuffer(Arrays.copyOf(scratch.byteArray(), length));
+    }
+
+    private ByteBuf hello(final String rig, final String token) {
+        return frame(HelloFlyweight.encode(scratch, 0, FrameDescriptor.PROTOCOL_VERSION, rig, token));
+    }
+
+    private ByteBuf channelFrame(final long seq, final int no, final String id) {
+        return frame(ChannelFlyweight.encode(scratch, 0, seq, new ChannelDeclaration(no, id, "SN1", "LOT1",
+            "pse-app9/overcharge-protection", 1, CellForm.CYLINDRICAL, 3.0, Map.of())));
+    }
+
+    private ByteBuf samples(final long seq, final int no) {
+        final int len = SamplesFlyweight.encodeHeader(scratch, 0, seq, no, 2);
+        SamplesFlyweight.putSample(scratch, 0, 0, 1_000, 4.1f, 1f, 25f, Float.NaN, Float.NaN);
+        SamplesFlyweight.putSample(scratch, 0, 1, 2_000, 4.2f, 1f, 25f, Float.NaN, Float.NaN);
+        return frame(len);
+    }
+
+    private static UnsafeBuffer read(final EmbeddedChannel ch) {
+        final ByteBuf out = ch.readOutbound();
+        if (out == null) {
+            return null;
+        }
+        final UnsafeBuffer view = new UnsafeBuffer(ByteBufUtil.getBytes(out));
+        out.release();
+        return view;
+    }
+
+    private static int errorCode(final UnsafeBuffer frame) {
+        assertEquals(FrameType.ERROR, FrameFlyweight.frameType(frame, 0));
+        final ErrorFlyweight e = new ErrorFlyweight();
+        e.wrap(frame, 0);
+        return e.code();
+    }
+
+    private static long ackSequence(final UnsafeBuffer frame) {
+        assertEquals(FrameType.ACK, FrameFlyweight.frameType(frame, 0));
+        final AckFlyweight a = new AckFlyweight();
+        a.wrap(frame, 0);
+        return a.sequence();
+    }
+
+    private EmbeddedChannel connected() {
+        final EmbeddedChannel ch = session();
+        ch.writeInbound(hello(RIG, "tok"));
+        assertEquals(FrameType.HELLO_OK, FrameFlyweight.frameType(read(ch), 0));
+        return ch;
+    }
+
+    @Test
+    void shouldRefuseAnyFrameBeforeHello() {
+        final EmbeddedChannel ch = session();
+        ch.writeInbound(samples(1, 1));
+        assertEquals(ErrorCode.HELLO_REQUIRED.code(), errorCode(read(ch)));
+        assertFalse(ch.isOpen());
+        assertTrue(publisher.sent.isEmpty());
+    }
+
+    @Test
+    void shouldRefuseHelloWhenTheTokenIsWrong() {
+        final EmbeddedChannel ch = session();
+        ch.writeInbound(hello(RIG, "nope"));
+        assertEquals(ErrorCode.AUTHENTICATION_FAILED.code(), errorCode(read(ch)));
+        assertFalse(ch.isOpen());
+        assertEquals(1, metrics.rejectedCount(ErrorCode.AUTHENTICATION_FAILED));
+    }
+
+    @Test
+    void shouldAckOnlyAfterKafkaHoldsTheFrame() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(11, 1));
+        assertEquals(2, publisher.sent.size());
+        ch.runPendingTasks();
+        assertNull(read(ch), "no ACK while Kafka has not acknowledged");
+
+        publisher.sent.get(0).completion().onComplete(null);
+        ch.runPendingTasks();
+        assertEquals(10, ackSequence(read(ch)));
+        publisher.sent.get(1).completion().onComplete(null);
+        ch.runPendingTasks();
+        assertEquals(11, ackSequence(read(ch)));
+    }
+
+    @Test
+    void shouldAckCumulativelyInArrivalOrderWhenKafkaCompletesOutOfOrder() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(11, 1));
+        ch.writeInbound(samples(12, 1));
+        publisher.sent.get(2).completion().onComplete(null);
+        publisher.sent.get(1).completion().onComplete(null);
+        ch.runPendingTasks();
+        assertNull(read(ch), "frame 10 is not stored yet, so nothing after it may be acknowledged");
+        publisher.sent.get(0).completion().onComplete(null);
+        ch.runPendingTasks();
+        assertEquals(12, ackSequence(read(ch)), "one cumulative ACK covers all three");
+        assertNull(read(ch));
+    }
+
+    @Test
+    void shouldStoreTheRigsFrameUnchangedBehindAnEnvelopeKeyedByChannelId() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 7, "rigA/ch07"));
+        final ByteBuf samples = samples(11, 7);
+        final byte[] sentFrame = ByteBufUtil.getBytes(samples);
+        ch.writeInbound(samples);
+        final HandCompletedPublisher.Sent sent = publisher.sent.get(1);
+        assertEquals("rigA/ch07", sent.channelId());
+        final TelemetryRecordFlyweight record = new TelemetryRecordFlyweight();
+        record.wrap(new UnsafeBuffer(sent.value()), 0, sent.value().length);
+        assertNull(record.validate());
+        assertEquals(RIG, record.rigId());
+        assertTrue(record.receivedAtMicros() > 0);
+        assertArrayEquals(sentFrame, Arrays.copyOfRange(sent.value(), record.frameOffset(), sent.value().length));
+        assertEquals(2, metrics.samplesIn.sum());
+    }
+
+    @Test
+    void shouldRefuseSamplesForAChannelNumberNobodyDeclared() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(samples(11, 9));
+        assertEquals(ErrorCode.UNKNOWN_CHANNEL.code(), errorCode(read(ch)));
+        assertFalse(ch.isOpen());
+        assertTrue(publisher.sent.isEmpty(), "nothing of a refused frame reaches Kafka");
+    }
+
+    @Test
+    void shouldRefuseASequenceNumberThatDoesNotRise() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(10, 1));
+        assertEquals(ErrorCode.INVALID_VALUE.code(), errorCode(read(ch)));
+        assertEquals(1, publisher.sent.size());
+    }
+
+    @Test
+    void shouldEndTheSessionWithoutAckWhenKafkaFails() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        publisher.sent.get(0).completion().onComplete(new RuntimeException("broker down"));
+        ch.runPendingTasks();
+        assertEquals(ErrorCode.UNAVAILABLE.code(), errorCode(read(ch)), "the rig keeps the frame and resends it");
+        assertNull(read(ch), "never an ACK for a frame Kafka did not take");
+        assertFalse(ch.isOpen());
+        assertEquals(1, metrics.recordsFailed.sum());
+    }
+
+    @Test
+    void shouldStopReadingWhenTooManyFramesWaitForKafkaAndResumeWhenTheyDrain() {
+        final EmbeddedChannel ch = connected(); // max-unacked-frames = 4
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        for (int i = 11; i <= 13; i++) {
+            ch.writeInbound(samples(i, 1));
+        }
+        assertFalse(ch.config().isAutoRead(), "paused at 4 unacknowledged frames");
+        assertEquals(1, metrics.backpressurePauses.sum());
+        for (int i = 0; i < 2; i++) {
+            publisher.sent.get(i).completion().onComplete(null);
+        }
+        ch.runPendingTasks();
+        assertTrue(ch.config().isAutoRead(), "resumed at half the limit");
+    }
+
+    @Test
+    void shouldSendACommandForAnAlertOnAChannelThisConnectionOwns() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 5, "rigA/ch05"));
+        final Alert alert = new Alert("id-1", "rigA/ch05", RIG, "SN1", "LOT1", "p", 1, "upper-charge-voltage",
+            AlertClass.SAFETY, StopAction.STOP, 123_456L, 4.26, Double.NaN, 4.25, "V", 1L, false, "too high");
+        assertTrue(router.deliver(alert));
+        assertFalse(router.deliver(alert), "a repeated alert id is delivered once");
+        ch.runPendingTasks();
+        final UnsafeBuffer out = read(ch);
+        assertEquals(FrameType.COMMAND, FrameFlyweight.frameType(out, 0));
+        final CommandFlyweight c = new CommandFlyweight();
+        c.wrap(out, 0);
+        assertEquals(5, c.channelNo());
+        assertEquals(StopAction.STOP, c.action());
+        assertEquals("id-1", c.alertId());
+        assertEquals(123_456L, c.sampleTimeMicros());
+        assertEquals(1, metrics.commandsSent.sum());
+        assertEquals(1, metrics.commandsDuplicate.sum());
+    }
+
+    @Test
+    void shouldReleaseItsChannelsWhenTheConnectionCloses() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 5, "rigA/ch05"));
+        assertNotNull(router.owner("rigA/ch05"));
+        ch.close();
+        assertNull(router.owner("rigA/ch05"));
+    }
+}

@@ -1,0 +1,131 @@
+package io.cellwatch.launcher;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+
+import io.cellwatch.gateway.CellWatchGateway;
+import io.cellwatch.gateway.GatewayConfig;
+import io.cellwatch.jobs.JobConfig;
+import io.cellwatch.jobs.StopConditionJob;
+import io.cellwatch.kafka.embedded.EmbeddedKafkaBroker;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole stack in one process tree, started in dependency order and stopped in reverse: a real KRaft broker
+ * (child JVM) unless an external cluster is configured, the topics, the gateway, the stop-condition job on a local
+ * Flink MiniCluster unless it runs on a cluster. The run command and the end-to-end tests both use this class, so
+ * the tests exercise exactly what users start.
+ */
+public final class CellWatchStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CellWatchStack.class);
+
+    private final LauncherConfig config;
+    private EmbeddedKafkaBroker broker;
+    private String bootstrapServers;
+    private CellWatchGateway gateway;
+    private JobClient job;
+    private AlertPrinter printer;
+
+    public CellWatchStack(final LauncherConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; {@code progress} gets one line per step (null for none). */
+    public CellWatchStack start(final PrintStream progress) throws Exception {
+        if (config.embeddedKafka()) {
+            step(progress, "starting Kafka broker (KRaft, data in " + config.dataDir().resolve("kafka") + ") ...");
+            Files.createDirectories(config.dataDir());
+            broker = EmbeddedKafkaBroker.builder()
+                .dataDirectory(config.dataDir().resolve("kafka").toAbsolutePath())
+                .port(config.kafkaPort())
+                .start();
+            bootstrapServers = broker.bootstrapServers();
+        } else {
+            bootstrapServers = config.gateway().bootstrapServers();
+        }
+        step(progress, "Kafka at " + bootstrapServers + "; ensuring topics ...");
+        final GatewayConfig gw = config.gateway().withKafka(bootstrapServers);
+        final JobConfig jc = config.job().withBootstrapServers(bootstrapServers);
+        TopicLayout.ensure(bootstrapServers, TopicLayout.topics(jc.samplesTopic(), jc.alertsTopic(),
+            jc.deadLettersTopic(), config.samplePartitions(), (short) 1));
+
+        step(progress, "starting gateway ...");
+        gateway = new CellWatchGateway(gw).start();
+
+        if (config.runJob()) {
+            step(progress, "starting stop-condition job on a local Flink MiniCluster ...");
+            final Configuration flink = new Configuration();
+            flink.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, jc.parallelism()));
+            final StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
+            job = StopConditionJob.start(env, jc);
+        }
+        return this;
+    }
+
+    /** Prints committed alerts to {@code out} as they happen. */
+    public void printAlerts(final PrintStream out) {
+        printer = new AlertPrinter(bootstrapServers, config.job().alertsTopic(), out);
+    }
+
+    private static void step(final PrintStream progress, final String line) {
+        if (progress != null) {
+            progress.println(line);
+        }
+        LOG.info(line);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public InetSocketAddress rigAddress() {
+        return gateway.rigAddress();
+    }
+
+    public CellWatchGateway gateway() {
+        return gateway;
+    }
+
+    public JobClient job() {
+        return job;
+    }
+
+    public EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
+    /** Stops in reverse order; each part is stopped even if an earlier one fails. */
+    @Override
+    public void close() {
+        if (printer != null) {
+            closeQuietly("alert printer", printer::close);
+        }
+        if (job != null) {
+            closeQuietly("job", () -> job.cancel().get());
+        }
+        if (gateway != null) {
+            closeQuietly("gateway", gateway::close);
+        }
+        if (broker != null) {
+            closeQuietly("Kafka broker", broker::close);
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void closeQuietly(final String what, final Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed: {}", what, e.toString());
+        }
+    }
+}
