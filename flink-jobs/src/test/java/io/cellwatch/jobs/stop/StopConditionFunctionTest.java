@@ -18,8 +18,10 @@ import io.cellwatch.core.alert.StopAction;
 import io.cellwatch.core.codec.ChannelFlyweight;
 import io.cellwatch.core.codec.HeartbeatFlyweight;
 import io.cellwatch.core.codec.SamplesFlyweight;
+import io.cellwatch.core.evaluation.DataQualityRules;
 import io.cellwatch.core.model.CellForm;
 import io.cellwatch.core.model.ChannelDeclaration;
+import io.cellwatch.core.procedure.ParameterKeys;
 import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.core.rules.UpperChargeVoltageRule;
 import io.cellwatch.jobs.kafka.TelemetryRecord;
@@ -62,7 +64,7 @@ class StopConditionFunctionTest {
 
     private void declare(final long seq, final Map<String, Double> overrides) throws Exception {
         final int len = ChannelFlyweight.encode(scratch, 0, seq, new ChannelDeclaration(1, CH, "SN-1", "LOT-9",
-            "pse-app9/overcharge-protection", 2, CellForm.PRISMATIC, 2.5, overrides));
+            "pse-app9/overcharge-protection", 1, CellForm.PRISMATIC, 2.5, overrides));
         harness.processElement(new StreamRecord<>(record(CH, len)));
     }
 
@@ -98,7 +100,7 @@ class StopConditionFunctionTest {
         assertEquals("SN-1", a.cellSerial());
         assertEquals("LOT-9", a.lot());
         assertEquals("pse-app9/overcharge-protection", a.procedureId());
-        assertEquals(2, a.procedureVersion());
+        assertEquals(1, a.procedureVersion());
         assertEquals(AlertClass.SAFETY, a.alertClass());
         assertEquals(StopAction.STOP, a.action());
         assertFalse(a.acknowledged());
@@ -113,7 +115,7 @@ class StopConditionFunctionTest {
 
     @Test
     void shouldUseTheChannelsOverriddenLimit() throws Exception {
-        declare(1, Map.of(StopConditionFunction.UPPER_CHARGE_VOLTAGE, 4.40));
+        declare(1, Map.of(ParameterKeys.UPPER_CHARGE_VOLTAGE_ALIAS, 4.40));
         samples(2, 1000, 4.30f, 4.40f, 4.41f);
         assertEquals(1, alerts().size());
         assertEquals(1002, alerts().get(0).sampleTimeMicros());
@@ -145,10 +147,29 @@ class StopConditionFunctionTest {
     }
 
     @Test
-    void shouldIgnoreNaNVoltages() throws Exception {
+    void shouldRaiseOneDataQualityAlertAndNoSafetyAlertWhenVoltagesAreNaN() throws Exception {
         declare(1, Map.of());
-        samples(2, 1000, Float.NaN, 4.20f);
-        assertTrue(alerts().isEmpty());
+        samples(2, 1000, Float.NaN, Float.NaN, 4.20f, Float.NaN);
+        final List<Alert> out = alerts();
+        assertEquals(List.of(DataQualityRules.INVALID_VALUE, DataQualityRules.INVALID_VALUE),
+            out.stream().map(Alert::rule).collect(Collectors.toList()), "one per episode: 2 episodes");
+        assertEquals(AlertClass.DATA_QUALITY, out.get(0).alertClass());
+        assertEquals(StopAction.NOTIFY, out.get(0).action());
+        assertEquals(List.of(1000L, 1003L), out.stream().map(Alert::sampleTimeMicros).collect(Collectors.toList()));
+    }
+
+    @Test
+    void shouldRaiseTheSilenceAlertFromATimerWhenNoDataArrives() throws Exception {
+        harness.setProcessingTime(1_000);
+        declare(1, Map.of());
+        samples(2, 5_000_000, 4.20f);
+        harness.setProcessingTime(1_000 + 9_000);
+        assertTrue(alerts().isEmpty(), "overcharge-protection allows 10 s of silence");
+        harness.setProcessingTime(1_000 + 10_100);
+        assertEquals(List.of(DataQualityRules.SILENT), alerts().stream().map(Alert::rule).collect(Collectors.toList()));
+        assertEquals(5_000_000L, alerts().get(0).sampleTimeMicros(), "stamped with the last sample seen");
+        harness.setProcessingTime(1_000 + 60_000);
+        assertEquals(1, alerts().size(), "one alert per silent episode");
     }
 
     @Test
@@ -167,7 +188,7 @@ class StopConditionFunctionTest {
 
     @Test
     void shouldDeadLetterAnImplausibleLimitOverrideAndKeepTheDefault() throws Exception {
-        declare(1, Map.of(StopConditionFunction.UPPER_CHARGE_VOLTAGE, 42.0));
+        declare(1, Map.of(ParameterKeys.UPPER_CHARGE_VOLTAGE_ALIAS, 42.0));
         samples(2, 1000, 4.26f);
         assertEquals(1, deadLetters().size());
         assertEquals(4.25, alerts().get(0).threshold());

@@ -17,6 +17,7 @@ import io.cellwatch.core.codec.HelloFlyweight;
 import io.cellwatch.core.codec.MarkFlyweight;
 import io.cellwatch.core.codec.SamplesFlyweight;
 import io.cellwatch.core.model.ChannelDeclaration;
+import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.gateway.GatewayConfig;
 import io.cellwatch.gateway.command.CommandRouter;
@@ -51,6 +52,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final RecordPublisher publisher;
     private final CommandRouter router;
     private final GatewayMetrics metrics;
+    private final ProcedureLibrary procedures = ProcedureLibrary.builtIn();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final HelloFlyweight hello = new HelloFlyweight();
     private final ChannelFlyweight channelFrame = new ChannelFlyweight();
@@ -166,6 +168,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             return;
         }
         final ChannelDeclaration d = channelFrame.declaration();
+        try {
+            procedures.resolve(d);
+        } catch (IllegalArgumentException e) {
+            fail(ErrorCode.INVALID_VALUE, "channel " + Sanitize.text(d.channelId()) + ": " + e.getMessage());
+            return;
+        }
         final ChannelDeclaration previous = channelsByNo.put(d.channelNo(), d);
         if (previous != null && !previous.channelId().equals(d.channelId())) {
             channelNoById.remove(previous.channelId());

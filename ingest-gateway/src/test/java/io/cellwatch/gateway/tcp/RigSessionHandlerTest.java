@@ -209,6 +209,32 @@ class RigSessionHandlerTest {
     }
 
     @Test
+    void shouldRefuseAChannelWhoseProcedureIsUnknown() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(frame(ChannelFlyweight.encode(scratch, 0, 10, new ChannelDeclaration(1, "rigA/ch01", "SN1",
+            "LOT1", "pse-app9/no-such-test", 1, CellForm.CYLINDRICAL, 3.0, Map.of()))));
+        final UnsafeBuffer error = read(ch);
+        assertEquals(ErrorCode.INVALID_VALUE.code(), errorCode(error));
+        final ErrorFlyweight e = new ErrorFlyweight();
+        e.wrap(error, 0);
+        assertTrue(e.message().contains("pse-app9/no-such-test@1"), e.message());
+        assertTrue(publisher.sent.isEmpty(), "an unusable declaration never reaches Kafka");
+    }
+
+    @Test
+    void shouldRefuseAChannelWithAnInvalidOverride() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(frame(ChannelFlyweight.encode(scratch, 0, 10, new ChannelDeclaration(1, "rigA/ch01", "SN1",
+            "LOT1", "pse-app9/overcharge-protection", 1, CellForm.CYLINDRICAL, 3.0,
+            Map.of("upper-charge-voltage.limit", 42.0)))));
+        final UnsafeBuffer error = read(ch);
+        assertEquals(ErrorCode.INVALID_VALUE.code(), errorCode(error));
+        final ErrorFlyweight e = new ErrorFlyweight();
+        e.wrap(error, 0);
+        assertTrue(e.message().contains("upper-charge-voltage.limit") && e.message().contains("42"), e.message());
+    }
+
+    @Test
     void shouldRefuseASequenceNumberThatDoesNotRise() {
         final EmbeddedChannel ch = connected();
         ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
@@ -250,7 +276,7 @@ class RigSessionHandlerTest {
         final EmbeddedChannel ch = connected();
         ch.writeInbound(channelFrame(10, 5, "rigA/ch05"));
         final Alert alert = new Alert("id-1", "rigA/ch05", RIG, "SN1", "LOT1", "p", 1, "upper-charge-voltage",
-            AlertClass.SAFETY, StopAction.STOP, 123_456L, 4.26, Double.NaN, 4.25, "V", 1L, false, "too high");
+            AlertClass.SAFETY, StopAction.STOP, 123_456L, 4.26, Double.NaN, 4.25, "V", 1L, false, "too high", "over-limit");
         assertTrue(router.deliver(alert));
         assertFalse(router.deliver(alert), "a repeated alert id is delivered once");
         ch.runPendingTasks();

@@ -22,9 +22,11 @@ package io.cellwatch.core.alert;
  * @param detectedAtMicros   wall-clock time the job detected it, us since the epoch
  * @param acknowledged       whether the rig acknowledged the command (false when raised)
  * @param reason             one sentence for people
+ * @param trigger            what exactly fired within the rule, e.g. {@code drop} or {@code force} (voltage drop),
+ *                           {@code returned-to-0.20-of-peak} or {@code time-cap} (temperature return)
  */
 public record Alert(String alertId, String channelId, String rigId, String cellSerial, String lot,
                     String procedureId, int procedureVersion, String rule, AlertClass alertClass, StopAction action,
                     long sampleTimeMicros, double value, double reference, double threshold, String unit,
-                    long detectedAtMicros, boolean acknowledged, String reason) {
+                    long detectedAtMicros, boolean acknowledged, String reason, String trigger) {
 }

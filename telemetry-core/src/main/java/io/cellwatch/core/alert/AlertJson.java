@@ -65,6 +65,7 @@ public final class AlertJson {
         public long detectedAtMicros;
         public boolean acknowledged;
         public String reason;
+        public String trigger;
 
         Wire() {
         }
@@ -88,12 +89,13 @@ public final class AlertJson {
             detectedAtMicros = a.detectedAtMicros();
             acknowledged = a.acknowledged();
             reason = a.reason();
+            trigger = a.trigger();
         }
 
         Alert toAlert() {
             return new Alert(alertId, channelId, rigId, cellSerial, lot, procedureId, procedureVersion, rule,
                 alertClass, action, sampleTimeMicros, nanIfNull(value), nanIfNull(reference), nanIfNull(threshold),
-                unit, detectedAtMicros, acknowledged, reason);
+                unit, detectedAtMicros, acknowledged, reason, trigger);
         }
 
         private static Double finiteOrNull(final double v) {

@@ -19,7 +19,7 @@ public final class ErrorFlyweight extends FrameFlyweight {
     public static final int MESSAGE_OFFSET = HEADER_LENGTH + 2;
     public static final int MIN_LENGTH = MESSAGE_OFFSET + WireStrings.PREFIX_LENGTH;
     /** Longest message text sent; longer texts are cut. */
-    public static final int MAX_MESSAGE_CHARS = 200;
+    public static final int MAX_MESSAGE_CHARS = 500;
 
     public int code() {
         return buffer.getShort(offset + CODE_OFFSET, BYTE_ORDER) & 0xFFFF;

@@ -25,6 +25,7 @@ public final class UpperChargeVoltageRule {
     private final double limitVolts;
     private final double fireAboveVolts;
     private final double rearmBelowVolts;
+    private final double hysteresisVolts;
 
     public UpperChargeVoltageRule(final double limitVolts, final double hysteresisVolts) {
         if (!(limitVolts > 0) || !Double.isFinite(limitVolts)) {
@@ -35,6 +36,7 @@ public final class UpperChargeVoltageRule {
         }
         this.limitVolts = limitVolts;
         this.fireAboveVolts = Math.max(limitVolts, asF32(limitVolts));
+        this.hysteresisVolts = hysteresisVolts;
         this.rearmBelowVolts = Math.min(limitVolts - hysteresisVolts, asF32(limitVolts - hysteresisVolts));
     }
 
@@ -42,6 +44,10 @@ public final class UpperChargeVoltageRule {
     private static double asF32(final double volts) {
         final float f = (float) volts;
         return Float.isFinite(f) ? f : volts;
+    }
+
+    public double hysteresisVolts() {
+        return hysteresisVolts;
     }
 
     public double limitVolts() {

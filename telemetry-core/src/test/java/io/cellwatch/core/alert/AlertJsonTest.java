@@ -18,7 +18,7 @@ class AlertJsonTest {
         return new Alert(AlertIds.of("press-01/ch03", "upper-charge-voltage", SAMPLE_TIME), "press-01/ch03",
             "press-01", "SN-0042", "LOT-2601", "pse-app9/3-11", 3, "upper-charge-voltage", AlertClass.SAFETY,
             StopAction.STOP, SAMPLE_TIME, 4.250100135803223, reference, 4.25, "V", SAMPLE_TIME + 4_000, false,
-            "voltage 4.2501 V above the upper charge voltage 4.25 V");
+            "voltage 4.2501 V above the upper charge voltage 4.25 V", "over-limit");
     }
 
     private static byte[] utf8(final String s) {
