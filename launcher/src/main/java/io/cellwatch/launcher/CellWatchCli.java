@@ -79,8 +79,8 @@ public final class CellWatchCli {
             simulator[0] = new RigSimulator(stack.rigAddress().getHostString(), stack.rigAddress().getPort(),
                 config.simulatedChannels(), config.simulatedRateHz(), System.out);
             System.out.println("  simulated rig   : " + config.simulatedChannels() + " channels at "
-                + config.simulatedRateHz() + " Hz; " + RigSimulator.channelId(RigSimulator.RUNAWAY_CHANNEL)
-                + " crosses 4.25 V in about 5 s");
+                + config.simulatedRateHz() + " Hz; within ~20 s ch02 exceeds 4.25 V, ch03 shows a 50 mV drop"
+                + " under the press, ch04 cools back to 20 % of its peak" + simulator[0].describe());
         }
         System.out.println("Alerts appear below as they are committed. Ctrl-C stops everything.");
         System.out.println();
@@ -93,7 +93,7 @@ public final class CellWatchCli {
             "",
             "Starts CellWatch: a Kafka broker (embedded, unless --kafka.bootstrap-servers names a cluster), the",
             "ingest gateway, the stop-condition job on a local Flink MiniCluster (unless --no-job), and with",
-            "--simulate a rig whose channel 2 crosses the 4.25 V upper charge voltage. Ctrl-C stops it all.",
+            "--simulate a rig whose channels meet each stop condition within about 20 s. Ctrl-C stops it all.",
             "",
             "  --simulate                      start the simulated rig",
             "  --no-job                        do not run the job here (it runs on a Flink cluster)",

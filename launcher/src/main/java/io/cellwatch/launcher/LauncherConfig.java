@@ -20,7 +20,7 @@ import io.cellwatch.jobs.JobConfig;
  * @param runJob           run the job on a local MiniCluster; false when it runs on a Flink cluster
  * @param samplePartitions partitions of the samples topic when the launcher creates it
  * @param simulate         start a simulated rig
- * @param simulatedChannels channels of the simulated rig (one of them crosses 4.25 V)
+ * @param simulatedChannels channels of the simulated rig (channels 2-4 each meet one stop condition)
  * @param simulatedRateHz  samples per second per simulated channel
  * @param gateway          the gateway's configuration
  * @param job              the job's configuration

@@ -4,48 +4,48 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.cellwatch.core.model.CellForm;
-import io.cellwatch.core.model.ChannelDeclaration;
+import io.cellwatch.core.alert.StopAction;
+import io.cellwatch.core.model.MarkType;
 import io.cellwatch.rig.ReceivedCommand;
 import io.cellwatch.rig.RigClient;
 import io.cellwatch.rig.RigListener;
 import io.cellwatch.rig.SampleBatch;
 
 /**
- * A simulated charger rig for demonstrations: N channels at a fixed rate, all held at a constant-voltage charge of
- * 4.20 V except channel 2, whose charger "fails" and ramps the cell voltage by 20 mV/s from 4.15 V, so it crosses
- * the 4.25 V upper charge voltage about 5 s after start. When the rig receives the STOP command for a channel it
- * stops charging it (current 0, the voltage relaxes to 4.18 V), as a real rig would. Prints what it receives.
+ * A simulated rig for demonstrations: N channels at a fixed rate, each running a {@link SimulatedCell} scenario
+ * (ORT cycling, an overcharge, a press with a soft short, an external short), so every stop condition fires within
+ * about 20 s. It reacts to STOP and END commands as a real rig would and prints what it receives with the
+ * sample-to-command latency.
  */
 final class RigSimulator implements AutoCloseable {
     static final String RIG_ID = "sim-rig";
-    static final int RUNAWAY_CHANNEL = 2;
 
     private final RigClient client;
-    private final int channels;
     private final int rateHz;
     private final PrintStream out;
-    private final boolean[] stopped;
+    private final List<SimulatedCell> cells = new ArrayList<>();
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     RigSimulator(final String host, final int port, final int channels, final int rateHz, final PrintStream out)
         throws Exception {
-        this.channels = channels;
         this.rateHz = rateHz;
         this.out = out;
-        this.stopped = new boolean[channels + 1];
+        for (int ch = 1; ch <= channels; ch++) {
+            cells.add(SimulatedCell.forChannel(ch, channelId(ch)));
+        }
         this.client = RigClient.connect(host, port, RIG_ID, "", new RigListener() {
             @Override
             public void onCommand(final ReceivedCommand c) {
                 final long latencyMs = (nowMicros() - c.sampleTimeMicros()) / 1000;
                 out.printf("RIG  received %s for %s (rule %s, alert %s), %d ms after the sample: %s%n", c.action(),
                     c.channelId(), c.rule(), c.alertId(), latencyMs, c.reason());
-                if (c.channelNo() >= 1 && c.channelNo() <= channels) {
-                    stopped[c.channelNo()] = true;
+                if (c.action() != StopAction.NOTIFY && c.channelNo() >= 1 && c.channelNo() <= cells.size()) {
+                    cells.get(c.channelNo() - 1).stopped = true;
                 }
             }
 
@@ -56,9 +56,8 @@ final class RigSimulator implements AutoCloseable {
                 }
             }
         }, Duration.ofSeconds(10));
-        for (int ch = 1; ch <= channels; ch++) {
-            client.declareChannel(new ChannelDeclaration(ch, channelId(ch), "SIM-" + 1000 + ch, "LOT-SIM-1",
-                "pse-app9/overcharge-protection", 1, CellForm.CYLINDRICAL, 3.0, Map.of()));
+        for (SimulatedCell cell : cells) {
+            client.declareChannel(cell.declaration());
         }
         this.thread = new Thread(this::run, "rig-simulator");
         this.thread.setDaemon(true);
@@ -69,33 +68,45 @@ final class RigSimulator implements AutoCloseable {
         return String.format("%s/ch%02d", RIG_ID, ch);
     }
 
+    /** Describes the scenarios for the start-up banner. */
+    String describe() {
+        final StringBuilder b = new StringBuilder();
+        for (SimulatedCell c : cells.subList(0, Math.min(4, cells.size()))) {
+            b.append(String.format("%n      %s  %s", c.channelId, c.procedure()));
+        }
+        if (cells.size() > 4) {
+            b.append(String.format("%n      ... and %d more ORT cycling channels", cells.size() - 4));
+        }
+        return b.toString();
+    }
+
     private void run() {
         final long periodNanos = 1_000_000_000L / rateHz;
         final SampleBatch batch = new SampleBatch(1);
-        long next = System.nanoTime();
-        int tick = 0;
+        final long start = System.nanoTime();
+        long next = start;
+        final boolean[] ended = new boolean[cells.size()];
         try {
             while (running.get()) {
                 final long now = nowMicros();
-                final double seconds = (double) tick / rateHz;
-                for (int ch = 1; ch <= channels; ch++) {
-                    batch.clear();
-                    final float v;
-                    final float i;
-                    if (stopped[ch]) {
-                        v = 4.18f;
-                        i = 0f;
-                    } else if (ch == RUNAWAY_CHANNEL) {
-                        v = (float) (4.15 + 0.02 * seconds);
-                        i = 1.5f;
-                    } else {
-                        v = 4.20f;
-                        i = (float) (1.5 * Math.exp(-seconds / 600));
+                final double seconds = (System.nanoTime() - start) / 1e9;
+                for (int k = 0; k < cells.size(); k++) {
+                    final SimulatedCell cell = cells.get(k);
+                    if (ended[k]) {
+                        continue;
                     }
-                    batch.add(now, v, i, 25f + 0.1f * ch, Float.NaN, Float.NaN);
-                    client.sendSamples(ch, batch);
+                    final int mark = cell.dueMark(seconds);
+                    if (mark > 0) {
+                        client.sendMark(cell.channelNo, mark, now);
+                    }
+                    final SimulatedCell.Reading r = cell.at(seconds);
+                    batch.clear().add(now, r.voltage(), r.current(), r.cellTemperature(), r.ambientTemperature(), r.force());
+                    client.sendSamples(cell.channelNo, batch);
+                    if (cell.stopped && cell instanceof SimulatedCell.ExternalShort) {
+                        client.sendMark(cell.channelNo, MarkType.TEST_END, now); // the test is over: silence expected
+                        ended[k] = true;
+                    }
                 }
-                tick++;
                 next += periodNanos;
                 final long sleep = next - System.nanoTime();
                 if (sleep > 0) {

@@ -139,10 +139,10 @@ public final class ChannelEvaluator {
                 final Transition tr = upper.evaluate(s.overVoltageActive, voltage);
                 if (tr == Transition.FIRED) {
                     s.overVoltageActive = true;
-                    final double value = asDecimal(f.voltage(i));
+                    final double value = f.voltage(i);
                     raise(s, UpperChargeVoltageRule.ID, AlertClass.SAFETY, StopAction.STOP, t, value, Double.NaN,
                         p.upperChargeVoltageLimit, "V", wallMicros, String.format(Locale.ROOT,
-                            "upper charge voltage exceeded: %.4f V > %.4f V; stop charging", value,
+                            "upper charge voltage exceeded: %s V > %s V; stop charging", round(value),
                             p.upperChargeVoltageLimit), "over-limit", out);
                 } else if (tr == Transition.CLEARED) {
                     s.overVoltageActive = false;
@@ -226,8 +226,8 @@ public final class ChannelEvaluator {
         } else {
             raise(s, VoltageDropRule.ID, AlertClass.SAFETY, StopAction.STOP, t, voltage, reference,
                 reference - p.voltageDropThreshold, "V", wallMicros, String.format(Locale.ROOT,
-                    "voltage dropped %.1f mV below the %s %.4f V (limit %.0f mV); stop the press",
-                    (reference - voltage) * 1000, mode, reference, p.voltageDropThreshold * 1000), "drop", out);
+                    "voltage dropped %.2f mV below the %s %s V (limit %.0f mV); stop the press",
+                    (reference - voltage) * 1000, mode, round(reference), p.voltageDropThreshold * 1000), "drop", out);
         }
     }
 
@@ -260,8 +260,16 @@ public final class ChannelEvaluator {
                               final double threshold, final String unit, final long wallMicros, final String reason,
                               final String trigger, final AlertSink out) {
         out.accept(new Alert(AlertIds.of(s.channelId, rule, t), s.channelId, s.rigId, s.cellSerial, s.lot,
-            s.procedureId, s.procedureVersion, rule, alertClass, action, t, value, reference, threshold, unit,
-            wallMicros, false, reason, trigger));
+            s.procedureId, s.procedureVersion, rule, alertClass, action, t, round(value), round(reference),
+            round(threshold), unit, wallMicros, false, reason, trigger));
+    }
+
+    /**
+     * Alert figures to 1e-6 of their unit (1 uV, 1 uK, 1 uN): samples are f32 (7 significant digits), so more digits are binary noise
+     * (4.2501f is 4.250100135...), and engineers compare these numbers by eye.
+     */
+    private static double round(final double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : v;
     }
 
     /** Most channels share the limit: one rule object for all of them rather than one per record. */
@@ -273,10 +281,5 @@ public final class ChannelEvaluator {
         }
         upperRule = new UpperChargeVoltageRule(p.upperChargeVoltageLimit, p.upperChargeVoltageHysteresis);
         return upperRule;
-    }
-
-    /** The double nearest a float's shortest decimal form (4.2501f -> 4.2501, not 4.250100135...). */
-    private static double asDecimal(final float f) {
-        return Double.parseDouble(Float.toString(f));
     }
 }
