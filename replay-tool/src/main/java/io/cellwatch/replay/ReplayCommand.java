@@ -1,0 +1,173 @@
+package io.cellwatch.replay;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+import io.cellwatch.replay.run.ChannelInfo;
+import io.cellwatch.replay.run.Run;
+import io.cellwatch.replay.run.RunCsvReader;
+import io.cellwatch.replay.run.RunFormatException;
+import io.cellwatch.replay.run.TimeStepBack;
+import io.cellwatch.replay.send.BatchSchedule;
+import io.cellwatch.replay.send.ReplayConnectionException;
+import io.cellwatch.replay.send.ReplayOptions;
+import io.cellwatch.replay.send.ReplayProgress;
+import io.cellwatch.replay.send.ReplayResult;
+import io.cellwatch.replay.send.Replayer;
+import io.cellwatch.replay.send.RigClientLink;
+
+/**
+ * {@code replay}: reads a CSV run file completely, connects to a gateway as a rig, declares one channel and sends
+ * the run, paced; prints progress and every COMMAND; waits for the acknowledgements and sets the exit code.
+ */
+final class ReplayCommand implements Subcommand {
+    static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
+    /** Time steps back listed one by one before the rest is only counted. */
+    private static final int TIME_STEPS_LISTED = 10;
+
+    private final CliContext ctx;
+
+    ReplayCommand(final CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public String name() {
+        return "replay";
+    }
+
+    @Override
+    public String summary() {
+        return "send a CSV run file to a gateway as a rig, paced, and print the commands that come back";
+    }
+
+    @Override
+    public String help() {
+        return "usage: replay [OPTIONS] RUN.csv\n"
+            + "\n"
+            + "Reads RUN.csv completely (any bad line stops the tool before anything is sent), connects to the\n"
+            + "gateway as a rig, declares one channel and sends the rows in SAMPLES frames at the chosen speed.\n"
+            + "Sample time = --start-time + the file's time_s. Prints progress every "
+            + PROGRESS_INTERVAL.toSeconds() + " s and every COMMAND\n"
+            + "received, then waits until the gateway has acknowledged every frame.\n"
+            + "\n"
+            + "RUN.csv: a header, then one sample per line. Required columns: "
+            + String.join(",", RunCsvReader.REQUIRED_COLUMNS) + ";\n"
+            + "optional: " + String.join(",", RunCsvReader.OPTIONAL_COLUMNS)
+            + " (blank or NaN = absent). Times may repeat; a time that goes\n"
+            + "backwards is reported and the row is sent at the previous row's time. See docs/replay.md.\n"
+            + "\n"
+            + "Options:\n"
+            + ReplayArguments.SPEC.describe()
+            + "\n"
+            + "Exit codes: " + ExitCode.OK + " every frame acknowledged, " + ExitCode.CONNECTION_FAILED
+            + " connection failed, " + ExitCode.BAD_INPUT + " bad arguments or run file,\n"
+            + "            " + ExitCode.NOT_ACKNOWLEDGED + " not every frame acknowledged within --ack-timeout.\n";
+    }
+
+    @Override
+    public int run(final List<String> args) throws InterruptedException {
+        final PrintStream out = ctx.out();
+        final PrintStream err = ctx.err();
+        final ReplayArguments a = ReplayArguments.parse(args, ctx.env(), ctx.wallClock().instant());
+
+        final Run run;
+        try {
+            run = new RunCsvReader().read(a.runFile(), a.channel());
+        } catch (NoSuchFileException e) {
+            err.println("cannot read run file " + a.runFile() + ": no such file");
+            return ExitCode.BAD_INPUT;
+        } catch (IOException e) {
+            err.println("cannot read run file " + a.runFile() + ": " + e);
+            return ExitCode.BAD_INPUT;
+        } catch (RunFormatException e) {
+            err.println("bad run file: " + e.getMessage());
+            return ExitCode.BAD_INPUT;
+        }
+        reportTimeSteps(run, err);
+
+        final ReplayOptions options = a.toReplayOptions();
+        final BatchSchedule schedule = BatchSchedule.plan(run, options.batchSize(), options.speed());
+        out.println(describePlan(a, run, schedule));
+
+        final GatewayEventPrinter events = new GatewayEventPrinter(out, err, options.startMicros());
+        final RigClientLink link;
+        try {
+            link = RigClientLink.connect(a.host(), a.port(), a.rigId(), a.token(), events, a.connectTimeout());
+        } catch (IOException | TimeoutException e) {
+            err.println("cannot connect to gateway " + a.gateway() + " as rig " + a.rigId() + ": " + e.getMessage());
+            return ExitCode.CONNECTION_FAILED;
+        }
+        final Replayer replayer = new Replayer(link, ctx.replayClock(), options, events);
+        final ProgressPrinter progress = new ProgressPrinter(out, replayer::progress, PROGRESS_INTERVAL);
+        try (link) {
+            progress.start();
+            final ReplayResult result;
+            try {
+                result = replayer.replay(run);
+            } catch (ReplayConnectionException e) {
+                progress.close();
+                final ReplayProgress p = replayer.progress();
+                err.println(e.getMessage());
+                err.println(String.format(Locale.ROOT, "gave up after sending %d/%d rows; %d rows (%d/%d frames) "
+                    + "were acknowledged", p.rowsSent(), p.rowsTotal(), p.rowsAcked(), p.framesAcked(),
+                    p.framesSent()));
+                return ExitCode.CONNECTION_FAILED;
+            }
+            progress.close();
+            printSummary(a, run, result, events.commands().size(), out, err);
+            return result.allAcked() ? ExitCode.OK : ExitCode.NOT_ACKNOWLEDGED;
+        } finally {
+            progress.close();
+        }
+    }
+
+    private static void reportTimeSteps(final Run run, final PrintStream err) {
+        final List<TimeStepBack> steps = run.timeStepsBack();
+        for (int i = 0; i < Math.min(steps.size(), TIME_STEPS_LISTED); i++) {
+            err.println("warning: " + run.source() + " " + steps.get(i).describe());
+        }
+        if (steps.size() > TIME_STEPS_LISTED) {
+            err.println("warning: " + run.source() + ": " + (steps.size() - TIME_STEPS_LISTED)
+                + " more times going backwards, treated the same way");
+        }
+    }
+
+    static String describePlan(final ReplayArguments a, final Run run, final BatchSchedule schedule) {
+        final ChannelInfo c = run.channel();
+        final double runSeconds = run.durationMicros() / 1e6;
+        return String.format(Locale.ROOT,
+            "replay %s: %d rows, run time %.3f s, %d SAMPLES frames of up to %d rows, speed %s%s%n"
+                + "  to gateway %s as rig %s, channel %s (serial '%s', lot '%s', procedure '%s' v%d, %s, %s Ah%s)%n"
+                + "  sample times from %s",
+            run.source(), run.size(), runSeconds, schedule.batchCount(), a.batchSize(), a.speed(),
+            a.speed().isMax() ? "" : String.format(Locale.ROOT, " (about %.1f s)", runSeconds / a.speed().factor()),
+            a.gateway(), a.rigId(), c.channelId(), c.cellSerial(), c.lot(), c.procedureId(), c.procedureVersion(),
+            c.cellForm().name().toLowerCase(Locale.ROOT), c.ratedCapacityAh(),
+            c.overrides().isEmpty() ? "" : ", overrides " + c.overrides(),
+            a.startTime());
+    }
+
+    private static void printSummary(final ReplayArguments a, final Run run, final ReplayResult r, final int commands,
+                                     final PrintStream out, final PrintStream err) {
+        final double sendSeconds = r.sendNanos() / 1e9;
+        out.println(String.format(Locale.ROOT, "sent %d/%d rows in %d SAMPLES frames (+1 CHANNEL) in %.3f s "
+                + "(%.0f rows/s)", r.rowsSent(), run.size(), r.framesSent() - 1, sendSeconds,
+            sendSeconds > 0 ? r.rowsSent() / sendSeconds : 0.0));
+        out.println(String.format(Locale.ROOT, "acknowledged %d/%d frames (%d rows), %.3f s after the last send; "
+                + "%d commands received; %d times going backwards; %d reconnects", r.framesAcked(), r.framesSent(),
+            r.rowsAcked(), r.ackWaitNanos() / 1e9, commands, run.timeStepsBack().size(), r.reconnects()));
+        if (r.allAcked()) {
+            out.println("done: every frame acknowledged");
+        } else {
+            err.println("NOT acknowledged within --ack-timeout " + a.ackTimeout().toMillis() / 1000.0 + " s: "
+                + (r.framesSent() - r.framesAcked()) + " of " + r.framesSent() + " frames ("
+                + (r.rowsSent() - r.rowsAcked()) + " rows)");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.cellwatch.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.cellwatch.replay.send.ReplayClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class ReplayCliTest {
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final ReplayCli cli = new ReplayCli(new CliContext(
+        new PrintStream(outBytes, true, StandardCharsets.UTF_8), new PrintStream(errBytes, true, StandardCharsets.UTF_8),
+        Map.of(), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), ReplayClock.SYSTEM));
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldPrintToolHelpAndExit0WhenAskedForHelp() {
+        assertEquals(ExitCode.OK, cli.run("--help"));
+        assertTrue(out().contains("usage: ReplayCli COMMAND"), out());
+        assertTrue(out().contains("  replay "), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void shouldPrintUsageToStderrAndExit2WhenNoCommandIsGiven() {
+        assertEquals(ExitCode.BAD_INPUT, cli.run());
+        assertTrue(err().contains("usage: ReplayCli COMMAND"), err());
+    }
+
+    @Test
+    void shouldPrintEveryReplayOptionWhenSubcommandHelpIsAsked() {
+        assertEquals(ExitCode.OK, cli.run("replay", "--help"));
+        final String help = out();
+        assertTrue(help.startsWith("usage: replay [OPTIONS] RUN.csv"), help);
+        for (String option : ReplayArguments.SPEC.names()) {
+            assertTrue(help.contains("--" + option), "help lists --" + option);
+        }
+        assertTrue(help.contains("time_s,voltage_v,current_a,cell_temp_c"), help);
+    }
+
+    @Test
+    void shouldPrintSubcommandHelpWhenHelpWordNamesIt() {
+        assertEquals(ExitCode.OK, cli.run("help", "replay"));
+        assertTrue(out().startsWith("usage: replay [OPTIONS] RUN.csv"), out());
+    }
+
+    @Test
+    void shouldPreferHelpOverOtherErrorsWhenHelpIsAmongBadArguments() {
+        assertEquals(ExitCode.OK, cli.run("replay", "--bogus", "x", "-h"));
+        assertTrue(out().startsWith("usage: replay"), out());
+    }
+
+    @Test
+    void shouldExit2NamingTheFlagWhenOptionIsUnknown() {
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--sped", "max", "run.csv"));
+        assertTrue(err().contains("unknown option --sped"), err());
+        assertTrue(err().contains("replay --help"), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void shouldExit2WhenSingleDashOptionIsGiven() {
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "-v", "run.csv"));
+        assertTrue(err().contains("unknown option -v"), err());
+    }
+
+    @Test
+    void shouldExit2WhenCommandOrTopLevelOptionIsUnknown() {
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replya", "run.csv"));
+        assertTrue(err().contains("unknown command 'replya'"), err());
+        assertTrue(err().contains("commands: replay"), err());
+
+        assertEquals(ExitCode.BAD_INPUT, cli.run("--verbose"));
+        assertTrue(err().contains("unknown option --verbose"), err());
+    }
+
+    @Test
+    void shouldExit2WhenOptionHasNoValue() {
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "run.csv", "--batch"));
+        assertTrue(err().contains("--batch needs a value"), err());
+    }
+
+    @Test
+    void shouldExit2NamingTheValueWhenOptionValueIsBad() {
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--speed", "fast", "run.csv"));
+        assertTrue(err().contains("speed 'fast'"), err());
+    }
+
+    @Test
+    void shouldExit2WhenRunFileIsMissing(@TempDir final Path dir) {
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", dir.resolve("nope.csv").toString()));
+        assertTrue(err().contains("nope.csv: no such file"), err());
+
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay"));
+        assertTrue(err().contains("missing the run file"), err());
+    }
+
+    @Test
+    void shouldExit2WithLineAndColumnBeforeConnectingWhenCsvIsBad(@TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("bad.csv");
+        Files.writeString(file, "time_s,voltage_v,current_a,cell_temp_c\n0,4.1,1,25\n0.1,4.1,1,hot\n");
+
+        // The gateway address is unreachable: a bad file must be reported before any connection is tried.
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--gateway", "127.0.0.1:1", file.toString()));
+        assertTrue(err().contains("bad.csv line 3, column 4 (cell_temp_c): 'hot' is not a number"), err());
+        assertTrue(!err().contains("cannot connect"), err());
+    }
+
+    @Test
+    void shouldExit1WhenGatewayRefusesTheConnection(@TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("run.csv");
+        Files.writeString(file, "time_s,voltage_v,current_a,cell_temp_c\n0,4.1,1,25\n");
+        final int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+
+        assertEquals(ExitCode.CONNECTION_FAILED, cli.run("replay", "--gateway", "127.0.0.1:" + freePort,
+            "--connect-timeout", "2s", file.toString()));
+        assertTrue(err().contains("cannot connect to gateway 127.0.0.1:" + freePort + " as rig replay"), err());
+        assertTrue(out().contains("replay run.csv: 1 rows"), out());
+    }
+}

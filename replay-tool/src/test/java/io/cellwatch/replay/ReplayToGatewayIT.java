@@ -1,0 +1,193 @@
+package io.cellwatch.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.cellwatch.core.codec.FrameType;
+import io.cellwatch.core.codec.SamplesFlyweight;
+import io.cellwatch.core.config.Settings;
+import io.cellwatch.core.record.TelemetryRecordFlyweight;
+import io.cellwatch.gateway.CellWatchGateway;
+import io.cellwatch.gateway.GatewayConfig;
+import io.cellwatch.kafka.embedded.EmbeddedKafkaBroker;
+import io.cellwatch.replay.send.ReplayClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The replay tool against a real stack: a real Kafka broker (child JVM, KRaft) and a real gateway in this JVM.
+ * The CLI is run through {@link ReplayCli#run} exactly as from the command line; the samples topic is then read
+ * with a plain consumer and its records decoded.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ReplayToGatewayIT {
+    private static final String SAMPLES_TOPIC = "cellwatch.samples";
+    private static final String START = "2026-01-01T00:00:00Z";
+    private static final long START_MICROS = 1_767_225_600_000_000L;
+
+    private static EmbeddedKafkaBroker broker;
+    private static CellWatchGateway gateway;
+
+    @BeforeAll
+    @Timeout(value = 120, unit = TimeUnit.SECONDS) // the class-level timeout covers test methods only
+    static void startStack() throws Exception {
+        broker = EmbeddedKafkaBroker.builder().start();
+        broker.createTopics(new NewTopic(SAMPLES_TOPIC, 2, (short) 1), new NewTopic("cellwatch.alerts", 1, (short) 1));
+        gateway = new CellWatchGateway(GatewayConfig.from(Settings.of(Map.of(
+            "kafka.bootstrap-servers", broker.bootstrapServers(),
+            "gateway.rig-port", "0")))).start();
+    }
+
+    @AfterAll
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    static void stopStack() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void shouldAckEveryFrameAndStoreEveryBatchWhenReplayingAtMaxSpeed() throws Exception {
+        final Path run = Path.of(ReplayToGatewayIT.class.getResource("/runs/cc-charge-250.csv").toURI());
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final ReplayCli cli = new ReplayCli(new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC(), ReplayClock.SYSTEM));
+        final int port = gateway.rigAddress().getPort();
+        try {
+            final int exit = cli.run("replay", "--gateway", "127.0.0.1:" + port, "--rig", "rigIT",
+                "--channel", "rigIT/ch01", "--serial", "SN-IT-1", "--lot", "LOT-IT", "--capacity-ah", "2.5",
+                "--upper-charge-voltage", "4.25", "--speed", "max", "--batch", "100", "--start-time", START,
+                "--ack-timeout", "60s", run.toString());
+
+            assertEquals(ExitCode.OK, exit, "exit code");
+            assertTrue(text(out).contains("acknowledged 4/4 frames (250 rows)"), "summary");
+            assertTrue(text(out).contains("done: every frame acknowledged"), "done line");
+
+            // One CHANNEL record and 250 rows in ceil(250 / 100) = 3 SAMPLES records, nothing else.
+            final List<ConsumerRecord<String, byte[]>> records = readSamplesTopic(4, Duration.ofSeconds(60));
+            assertEquals(4, records.size(), "records in " + SAMPLES_TOPIC);
+            assertEquals(4, recordsInTopic(), "end offsets of " + SAMPLES_TOPIC);
+
+            int channels = 0;
+            final List<Long> times = new ArrayList<>();
+            final List<Float> voltages = new ArrayList<>();
+            final List<Float> ambients = new ArrayList<>();
+            final TelemetryRecordFlyweight envelope = new TelemetryRecordFlyweight();
+            final SamplesFlyweight samples = new SamplesFlyweight();
+            for (ConsumerRecord<String, byte[]> r : records) {
+                assertEquals("rigIT/ch01", r.key());
+                final UnsafeBuffer buffer = new UnsafeBuffer(r.value());
+                envelope.wrap(buffer, 0, r.value().length);
+                assertNull(envelope.validate());
+                assertEquals("rigIT", envelope.rigId());
+                final int type = buffer.getByte(envelope.frameOffset() + 4) & 0xFF;
+                if (type == FrameType.CHANNEL) {
+                    channels++;
+                    continue;
+                }
+                assertEquals(FrameType.SAMPLES, type);
+                samples.wrap(buffer, envelope.frameOffset());
+                for (int i = 0; i < samples.sampleCount(); i++) {
+                    times.add(samples.timestampMicros(i));
+                    voltages.add(samples.voltage(i));
+                    ambients.add(samples.ambientTemperature(i));
+                }
+            }
+            assertEquals(1, channels, "CHANNEL records");
+            assertEquals(250, times.size(), "samples");
+            // Rig time = --start-time + time_s, and the records of one channel arrive in order.
+            assertEquals(START_MICROS, times.get(0));
+            assertEquals(START_MICROS + 100_000, times.get(1));
+            assertEquals(START_MICROS + 24_900_000, times.get(249));
+            assertEquals(4.13f, voltages.get(0));
+            assertEquals(4.2545f, voltages.get(249));
+            assertEquals(25.0f, ambients.get(0));
+            assertTrue(Float.isNaN(ambients.get(1)), "blank ambient cell travels as absent");
+        } catch (AssertionError | RuntimeException e) {
+            System.err.println("---- replay stdout ----\n" + text(out) + "---- replay stderr ----\n" + text(err)
+                + "---- broker log (tail) ----\n" + brokerLogTail());
+            throw e;
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readSamplesTopic(final int expected, final Duration timeout) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(SAMPLES_TOPIC).stream()
+                .map(p -> new TopicPartition(SAMPLES_TOPIC, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            // A little longer, to catch records beyond the expected ones.
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            return records;
+        }
+    }
+
+    private static long recordsInTopic() {
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(SAMPLES_TOPIC).stream()
+                .map(p -> new TopicPartition(SAMPLES_TOPIC, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions); // read_committed offsets are only kept for assigned partitions
+            final Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            return partitions.stream().mapToLong(p -> end.get(p) - begin.get(p)).sum();
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer() {
+        final Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(p);
+    }
+
+    private static String text(final ByteArrayOutputStream bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String brokerLogTail() {
+        try {
+            final List<String> lines = Files.readAllLines(broker.logFile(), StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(no broker log: " + e + ")";
+        }
+    }
+}
