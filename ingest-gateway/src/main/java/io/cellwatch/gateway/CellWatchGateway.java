@@ -1,13 +1,19 @@
 package io.cellwatch.gateway;
 
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import io.cellwatch.gateway.board.ChannelBoard;
 import io.cellwatch.gateway.command.AlertCommandConsumer;
 import io.cellwatch.gateway.command.CommandRouter;
 import io.cellwatch.gateway.kafka.KafkaRecordPublisher;
+import io.cellwatch.gateway.http.HttpApiHandler;
+import io.cellwatch.gateway.http.HttpChannelInitializer;
+import io.cellwatch.gateway.http.LiveFeed;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
 import io.cellwatch.gateway.tcp.RigChannelInitializer;
-import io.cellwatch.gateway.tcp.RigServer;
+import io.cellwatch.gateway.tcp.NettyServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +28,13 @@ public final class CellWatchGateway implements AutoCloseable {
     private final GatewayMetrics metrics = new GatewayMetrics();
     private KafkaRecordPublisher publisher;
     private AlertCommandConsumer commands;
-    private RigServer server;
+    private final ChannelBoard board = new ChannelBoard();
+    private NettyServer server;
+    private NettyServer http;
+    private LiveFeed feed;
     private InetSocketAddress rigAddress;
+    private InetSocketAddress httpAddress;
+    private final long startedAtMillis = System.currentTimeMillis();
 
     public CellWatchGateway(final GatewayConfig config) {
         this.config = config;
@@ -36,19 +47,54 @@ public final class CellWatchGateway implements AutoCloseable {
         }
         publisher = new KafkaRecordPublisher(config.bootstrapServers(), config.samplesTopic(),
             "cellwatch-gateway-" + config.instanceId());
-        final CommandRouter router = new CommandRouter(metrics);
+        final CommandRouter router = new CommandRouter(metrics, board::alert);
         commands = new AlertCommandConsumer(config.bootstrapServers(), config.alertsTopic(),
             "cellwatch-gateway-" + config.instanceId(), router, metrics);
         commands.start();
-        server = new RigServer();
+        server = new NettyServer(0);
         rigAddress = server.bind(config.bindAddress(), config.rigPort(),
-            new RigChannelInitializer(config, publisher, router, metrics));
+            new RigChannelInitializer(config, publisher, router, metrics, board));
         LOG.info("gateway {} listening for rigs on {}", config.instanceId(), rigAddress);
+        if (config.httpPort() >= 0) {
+            if (config.operatorTokens().isEmpty()) {
+                LOG.warn("gateway.operator-tokens is empty: anyone can acknowledge alerts (development mode)");
+            }
+            http = new NettyServer(1);
+            feed = new LiveFeed(board);
+            feed.start(http.workers());
+            httpAddress = http.bind(config.bindAddress(), config.httpPort(), new HttpChannelInitializer(
+                new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed));
+            LOG.info("gateway {} serving HTTP (dashboard, REST, /metrics, /health) on {}", config.instanceId(),
+                httpAddress);
+        }
         return this;
     }
 
     public InetSocketAddress rigAddress() {
         return rigAddress;
+    }
+
+    /** The HTTP address, or null when HTTP is off. */
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public ChannelBoard board() {
+        return board;
+    }
+
+    public LiveFeed feed() {
+        return feed;
+    }
+
+    private Map<String, Object> health() {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "up");
+        m.put("instanceId", config.instanceId());
+        m.put("uptimeSeconds", (System.currentTimeMillis() - startedAtMillis) / 1000);
+        m.put("rigsConnected", metrics.connectionsActive.sum());
+        m.put("feedClients", feed == null ? 0 : feed.clientCount());
+        return m;
     }
 
     public GatewayMetrics metrics() {
@@ -58,6 +104,12 @@ public final class CellWatchGateway implements AutoCloseable {
     /** Stops accepting rigs, then flushes what Kafka still has to take, then stops the command consumer. */
     @Override
     public void close() {
+        if (feed != null) {
+            feed.close();
+        }
+        if (http != null) {
+            http.close();
+        }
         if (server != null) {
             server.close();
         }

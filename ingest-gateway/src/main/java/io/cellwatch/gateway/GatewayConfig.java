@@ -24,10 +24,13 @@ import io.cellwatch.core.config.Settings;
  * @param maxUnackedFrames         frames per connection sent to Kafka but not yet acknowledged by it; above this
  *                                 the gateway stops reading the connection (back-pressure)
  * @param rigTokens                rig id to token; empty = authentication disabled (development only)
+ * @param httpPort                 HTTP port (health, metrics, REST, dashboard); 0 = any free port, -1 = off
+ * @param operatorTokens           operator name to token for acknowledging alerts; empty = no token needed
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
-                            int maxUnackedFrames, Map<String, String> rigTokens) {
+                            int maxUnackedFrames, Map<String, String> rigTokens, int httpPort,
+                            Map<String, String> operatorTokens) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -39,17 +42,22 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public static final String HEARTBEAT_INTERVAL = "gateway.heartbeat-interval-ms";
     public static final String MAX_UNACKED_FRAMES = "gateway.max-unacked-frames";
     public static final String RIG_TOKENS = "gateway.rig-tokens";
+    public static final String HTTP_PORT = "gateway.http-port";
+    public static final String OPERATOR_TOKENS = "gateway.operator-tokens";
 
     /** Every key this config reads. */
     public static final List<String> KEYS = List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
-        ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS);
+        ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
+        OPERATOR_TOKENS);
 
     public static final int DEFAULT_RIG_PORT = 7411;
+    public static final int DEFAULT_HTTP_PORT = 8080;
     public static final String DEFAULT_SAMPLES_TOPIC = "cellwatch.samples";
     public static final String DEFAULT_ALERTS_TOPIC = "cellwatch.alerts";
 
     public GatewayConfig {
         rigTokens = Map.copyOf(rigTokens);
+        operatorTokens = Map.copyOf(operatorTokens);
     }
 
     /** Builds and validates the config from layered settings. */
@@ -68,12 +76,14 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             s.integer(MAX_FRAME_LENGTH, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH, 1024, FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH),
             s.integer(HEARTBEAT_INTERVAL, 1000, 50, 600_000),
             s.integer(MAX_UNACKED_FRAMES, 1024, 1, 1_000_000),
-            parseTokens(s));
+            parseTokens(s, RIG_TOKENS, "rigId"),
+            s.integer(HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535),
+            parseTokens(s, OPERATOR_TOKENS, "operator"));
     }
 
     /** Parses {@code rigA:secret1,rigB:secret2}. */
-    private static Map<String, String> parseTokens(final Settings s) {
-        final String raw = s.string(RIG_TOKENS, "");
+    private static Map<String, String> parseTokens(final Settings s, final String key, final String who) {
+        final String raw = s.string(key, "");
         final Map<String, String> tokens = new TreeMap<>();
         if (raw.isBlank()) {
             return tokens;
@@ -81,7 +91,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
         for (String pair : raw.split(",")) {
             final int colon = pair.indexOf(':');
             if (colon <= 0 || colon == pair.length() - 1) {
-                throw new ConfigException("setting '" + RIG_TOKENS + "' must be rigId:token pairs separated by commas; "
+                throw new ConfigException("setting '" + key + "' must be " + who + ":token pairs separated by commas; "
                     + "bad entry '" + pair.trim().replaceAll(":.*", ":***") + "'");
             }
             tokens.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
@@ -92,6 +102,6 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     /** A copy that talks to another Kafka cluster (the launcher learns the embedded broker address at run time). */
     public GatewayConfig withKafka(final String servers) {
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
-            heartbeatIntervalMillis, maxUnackedFrames, rigTokens);
+            heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens);
     }
 }

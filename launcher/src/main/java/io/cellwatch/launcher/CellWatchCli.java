@@ -71,6 +71,12 @@ public final class CellWatchCli {
         System.out.println("CellWatch is up.");
         System.out.println("  Kafka bootstrap : " + stack.bootstrapServers());
         System.out.println("  rig protocol    : " + stack.rigAddress().getHostString() + ":" + stack.rigAddress().getPort());
+        if (stack.gateway().httpAddress() != null) {
+            final String http = "http://" + stack.gateway().httpAddress().getHostString() + ":"
+                + stack.gateway().httpAddress().getPort();
+            System.out.println("  dashboard       : " + http + "/   (REST " + http + "/api/channels, " + http
+                + "/metrics, " + http + "/health)");
+        }
         System.out.println("  topics          : " + config.job().samplesTopic() + ", " + config.job().alertsTopic() + ", "
             + config.job().deadLettersTopic());
         System.out.println("  job             : " + (stack.job() != null ? "local Flink MiniCluster, job id "
@@ -102,6 +108,7 @@ public final class CellWatchCli {
             "  --launcher.data-dir=DIR         embedded broker data (default .cellwatch)",
             "  --launcher.kafka-port=PORT      embedded broker port (default: any free port)",
             "  --gateway.rig-port=PORT         rig protocol port (default 7411)",
+            "  --gateway.http-port=PORT        dashboard, REST, /metrics, /health (default 8080; -1 = off)",
             "  --gateway.bind-address=ADDR     (default 127.0.0.1; 0.0.0.0 to accept rigs from the network)",
             "  --simulator.channels=N          (default 4)   --simulator.rate-hz=N  (default 10)",
             "",

@@ -62,6 +62,7 @@ class WalkingSkeletonE2EIT {
         final LauncherConfig config = LauncherConfig.from(Settings.of(Map.of(
             LauncherConfig.DATA_DIR, dataDir.toString(),
             "gateway.rig-port", "0",
+            "gateway.http-port", "0",
             "gateway.rig-tokens", RIG + ":secret-a",
             "job.checkpoint-interval-ms", "300",
             "job.transactional-id-prefix", "e2e-" + System.nanoTime())));

@@ -3,6 +3,7 @@ package io.cellwatch.gateway.command;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.cellwatch.core.alert.Alert;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
@@ -27,9 +28,16 @@ public final class CommandRouter {
         }
     };
     private final GatewayMetrics metrics;
+    private final Consumer<Alert> onNewAlert;
 
     public CommandRouter(final GatewayMetrics metrics) {
+        this(metrics, alert -> { });
+    }
+
+    /** @param onNewAlert told of every alert id the first time it is seen, delivered or not (the channel board) */
+    public CommandRouter(final GatewayMetrics metrics, final Consumer<Alert> onNewAlert) {
         this.metrics = metrics;
+        this.onNewAlert = onNewAlert;
     }
 
     /** The newest connection to declare a channel owns it (a rig that reconnects takes its channels over). */
@@ -49,7 +57,8 @@ public final class CommandRouter {
     /**
      * Delivers an alert's command to the connection that owns the channel.
      *
-     * @return true if it was handed to a connection; false for a repeat or a channel no connection owns
+     * @return true if it was handed to a connection; false for a repeat or a channel no connection owns (a channel
+     *     whose rig is not connected here; with several gateways, the instance holding the rig delivers it)
      */
     public boolean deliver(final Alert alert) {
         synchronized (delivered) {
@@ -58,13 +67,14 @@ public final class CommandRouter {
                 return false;
             }
         }
+        synchronized (delivered) {
+            delivered.put(alert.alertId(), Boolean.TRUE);
+        }
+        onNewAlert.accept(alert);
         final CommandTarget target = owners.get(alert.channelId());
         if (target == null) {
             metrics.commandsUndeliverable.increment();
             return false;
-        }
-        synchronized (delivered) {
-            delivered.put(alert.alertId(), Boolean.TRUE);
         }
         target.sendCommand(alert);
         return true;

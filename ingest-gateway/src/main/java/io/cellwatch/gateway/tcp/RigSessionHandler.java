@@ -19,7 +19,9 @@ import io.cellwatch.core.codec.SamplesFlyweight;
 import io.cellwatch.core.model.ChannelDeclaration;
 import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.core.record.TelemetryRecordFlyweight;
+import io.cellwatch.core.rules.RuleParameters;
 import io.cellwatch.gateway.GatewayConfig;
+import io.cellwatch.gateway.board.ChannelBoard;
 import io.cellwatch.gateway.command.CommandRouter;
 import io.cellwatch.gateway.command.CommandTarget;
 import io.cellwatch.gateway.kafka.RecordPublisher;
@@ -52,6 +54,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final RecordPublisher publisher;
     private final CommandRouter router;
     private final GatewayMetrics metrics;
+    private final ChannelBoard board;
     private final ProcedureLibrary procedures = ProcedureLibrary.builtIn();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final HelloFlyweight hello = new HelloFlyweight();
@@ -82,11 +85,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     }
 
     public RigSessionHandler(final GatewayConfig config, final RecordPublisher publisher, final CommandRouter router,
-                             final GatewayMetrics metrics) {
+                             final GatewayMetrics metrics, final ChannelBoard board) {
         this.config = config;
         this.publisher = publisher;
         this.router = router;
         this.metrics = metrics;
+        this.board = board;
     }
 
     @Override
@@ -103,6 +107,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         metrics.connectionsActive.decrement();
         for (String channelId : channelNoById.keySet()) {
             router.release(channelId, this);
+            if (router.owner(channelId) == null) {
+                board.disconnected(channelId);
+            }
         }
         if (!unacked.isEmpty()) {
             LOG.info("rig {} disconnected with {} frames not yet acknowledged; it will resend them", rigId,
@@ -168,8 +175,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             return;
         }
         final ChannelDeclaration d = channelFrame.declaration();
+        final RuleParameters parameters;
         try {
-            procedures.resolve(d);
+            parameters = procedures.resolve(d);
         } catch (IllegalArgumentException e) {
             fail(ErrorCode.INVALID_VALUE, "channel " + Sanitize.text(d.channelId()) + ": " + e.getMessage());
             return;
@@ -181,6 +189,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         }
         channelNoById.put(d.channelId(), d.channelNo());
         router.claim(d.channelId(), this);
+        board.declared(d, rigId, parameters);
         publish(d.channelId(), channelFrame.sequence(), frame);
     }
 
@@ -196,6 +205,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             return;
         }
         metrics.samplesIn.add(samples.sampleCount());
+        board.samples(d.channelId(), samples, System.currentTimeMillis());
         publish(d.channelId(), samples.sequence(), frame);
     }
 
@@ -216,6 +226,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private void onCommandAck() {
         commandAck.wrap(view, 0);
         metrics.commandsAcknowledged.increment();
+        board.commandAcknowledged(commandAck.alertId());
         LOG.info("rig {} acknowledged command for alert {}", rigId, Sanitize.text(commandAck.alertId()));
     }
 
@@ -292,6 +303,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             }
             c.writeAndFlush(out.command(channelNo, alert));
             metrics.commandsSent.increment();
+            board.commandSent(alert.alertId());
             LOG.info("COMMAND {} sent to rig {} for {} (alert {}, rule {})", alert.action(), rigId,
                 alert.channelId(), alert.alertId(), alert.rule());
         });

@@ -30,6 +30,7 @@ import io.cellwatch.core.model.CellForm;
 import io.cellwatch.core.model.ChannelDeclaration;
 import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.gateway.GatewayConfig;
+import io.cellwatch.gateway.board.ChannelBoard;
 import io.cellwatch.gateway.command.CommandRouter;
 import io.cellwatch.gateway.kafka.RecordPublisher;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
@@ -66,13 +67,14 @@ class RigSessionHandlerTest {
     }
 
     private final GatewayMetrics metrics = new GatewayMetrics();
-    private final CommandRouter router = new CommandRouter(metrics);
+    private final ChannelBoard board = new ChannelBoard();
+    private final CommandRouter router = new CommandRouter(metrics, board::alert);
     private final HandCompletedPublisher publisher = new HandCompletedPublisher();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
 
     private EmbeddedChannel session(final Map<String, String> settings) {
         final GatewayConfig config = GatewayConfig.from(Settings.of(settings));
-        return new EmbeddedChannel(new RigSessionHandler(config, publisher, router, metrics));
+        return new EmbeddedChannel(new RigSessionHandler(config, publisher, router, metrics, board));
     }
 
     private EmbeddedChannel session() {

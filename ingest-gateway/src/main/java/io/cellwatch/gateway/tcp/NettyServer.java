@@ -12,11 +12,21 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
-/** Binds the rig protocol port and runs its event loops. */
-public final class RigServer implements AutoCloseable {
+/** Binds one TCP port (the rig protocol, or HTTP) and runs its event loops. */
+public final class NettyServer implements AutoCloseable {
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    private final EventLoopGroup workers;
     private Channel serverChannel;
+
+    /** @param workerThreads event loop threads for the connections (0 = Netty's default, 2 x cores) */
+    public NettyServer(final int workerThreads) {
+        this.workers = new MultiThreadIoEventLoopGroup(workerThreads, NioIoHandler.newFactory());
+    }
+
+    /** The event loops of the connections (for scheduled work such as the live feed's ticks). */
+    public EventLoopGroup workers() {
+        return workers;
+    }
 
     /** Binds and returns the bound address (the real port when 0 was asked for). */
     public InetSocketAddress bind(final String host, final int port, final ChannelInitializer<SocketChannel> init)

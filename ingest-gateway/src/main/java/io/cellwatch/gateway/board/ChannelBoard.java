@@ -1,0 +1,313 @@
+package io.cellwatch.gateway.board;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.cellwatch.core.alert.Alert;
+import io.cellwatch.core.alert.AlertClass;
+import io.cellwatch.core.codec.SamplesFlyweight;
+import io.cellwatch.core.evaluation.DataQualityRules;
+import io.cellwatch.core.model.ChannelDeclaration;
+import io.cellwatch.core.rules.RuleParameters;
+
+/**
+ * The live picture of every channel this gateway has seen, and the recent alerts, for the REST API and the
+ * dashboard's live feed. Updated by the rig sessions (declarations, samples, connection state) and the alert
+ * consumer; read by HTTP handlers. In memory: a restarted gateway rebuilds it as rigs reconnect and alerts arrive.
+ */
+public final class ChannelBoard {
+    /** Alerts kept for the feed and the REST history. */
+    public static final int RECENT_ALERTS = 1000;
+    /** A channel whose last data is older than this shows as silent. */
+    public static final long SILENT_AFTER_MILLIS = 10_000;
+
+    private final Map<String, ChannelView> channels = new ConcurrentHashMap<>();
+    private final ArrayDeque<AlertView> alerts = new ArrayDeque<>();
+    private final Map<String, AlertView> alertsById = new LinkedHashMap<>();
+    private final List<Consumer<AlertView>> alertListeners = new CopyOnWriteArrayList<>();
+
+    private ChannelView view(final String channelId) {
+        return channels.computeIfAbsent(channelId, ChannelView::new);
+    }
+
+    /** A rig declared a channel on a connection. */
+    public void declared(final ChannelDeclaration d, final String rigId, final RuleParameters p) {
+        final ChannelView v = view(d.channelId());
+        synchronized (v) {
+            v.rigId = rigId;
+            v.cellSerial = d.cellSerial();
+            v.lot = d.lot();
+            v.procedure = d.procedureId() + "@" + d.procedureVersion();
+            v.limits.clear();
+            if (p.upperChargeVoltageEnabled) {
+                v.limits.put("upperChargeVoltage", p.upperChargeVoltageLimit);
+            }
+            if (p.voltageDropEnabled) {
+                v.limits.put("voltageDrop", p.voltageDropThreshold);
+            }
+            if (p.temperatureReturnEnabled) {
+                v.limits.put("temperatureReturnFraction", p.temperatureReturnFraction);
+            }
+            v.connected = true;
+            v.version++;
+        }
+    }
+
+    /** The connection holding a channel closed. */
+    public void disconnected(final String channelId) {
+        final ChannelView v = channels.get(channelId);
+        if (v != null) {
+            synchronized (v) {
+                v.connected = false;
+                v.version++;
+            }
+        }
+    }
+
+    /** A SAMPLES frame passed through the gateway (runs on the rig's event loop, allocation-free). */
+    public void samples(final String channelId, final SamplesFlyweight f, final long wallMillis) {
+        final int n = f.sampleCount();
+        if (n == 0) {
+            return;
+        }
+        final ChannelView v = view(channelId);
+        synchronized (v) {
+            for (int i = 0; i < n; i++) {
+                v.addSample(wallMillis, f.voltage(i), f.current(i), f.cellTemperature(i), f.ambientTemperature(i));
+            }
+            final int last = n - 1;
+            v.voltage = f.voltage(last);
+            v.current = f.current(last);
+            v.cellTemperature = f.cellTemperature(last);
+            v.ambientTemperature = f.ambientTemperature(last);
+            v.force = f.force(last);
+            v.lastSeenMillis = wallMillis;
+            v.silentAlert = false;
+            v.version++;
+        }
+    }
+
+    /** An alert arrived from the job (each id once: the command router has de-duplicated it). */
+    public void alert(final Alert a) {
+        final AlertView av;
+        synchronized (alerts) {
+            if (alertsById.containsKey(a.alertId())) {
+                return;
+            }
+            av = new AlertView(a, nowMicros());
+            alerts.addFirst(av);
+            alertsById.put(a.alertId(), av);
+            while (alerts.size() > RECENT_ALERTS) {
+                alertsById.remove(alerts.removeLast().alert.alertId());
+            }
+        }
+        final ChannelView v = view(a.channelId());
+        synchronized (v) {
+            if (a.alertClass() == AlertClass.SAFETY) {
+                v.safetyAlert = true;
+            } else if (a.alertClass() == AlertClass.PROCEDURE) {
+                v.stopConditionMet = true;
+            } else if (DataQualityRules.SILENT.equals(a.rule())) {
+                v.silentAlert = true;
+            }
+            if (v.rigId == null) {
+                v.rigId = a.rigId();
+                v.cellSerial = a.cellSerial();
+                v.lot = a.lot();
+                v.procedure = a.procedureId() + "@" + a.procedureVersion();
+            }
+            v.version++;
+        }
+        alertListeners.forEach(l -> l.accept(av));
+    }
+
+    public void commandSent(final String alertId) {
+        update(alertId, av -> av.commandSentAtMicros = nowMicros());
+    }
+
+    public void commandAcknowledged(final String alertId) {
+        update(alertId, av -> av.commandAckedAtMicros = nowMicros());
+    }
+
+    /**
+     * An operator acknowledged an alert.
+     *
+     * @return false if the alert is unknown (too old or never seen here)
+     */
+    public boolean acknowledge(final String alertId, final String user, final String comment) {
+        final AlertView av;
+        synchronized (alerts) {
+            av = alertsById.get(alertId);
+            if (av == null) {
+                return false;
+            }
+            av.acknowledgedBy = user;
+            av.ackComment = comment;
+            av.acknowledgedAtMicros = nowMicros();
+        }
+        final ChannelView v = channels.get(av.alert.channelId());
+        if (v != null && av.alert.alertClass() == AlertClass.SAFETY) {
+            synchronized (v) {
+                v.safetyAlert = hasUnacknowledgedSafetyAlert(v.channelId);
+                v.stopConditionMet = true;
+                v.version++;
+            }
+        }
+        alertListeners.forEach(l -> l.accept(av));
+        return true;
+    }
+
+    private boolean hasUnacknowledgedSafetyAlert(final String channelId) {
+        synchronized (alerts) {
+            for (AlertView av : alerts) {
+                if (av.alert.channelId().equals(channelId) && av.alert.alertClass() == AlertClass.SAFETY
+                    && av.acknowledgedBy == null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void update(final String alertId, final Consumer<AlertView> change) {
+        final AlertView av;
+        synchronized (alerts) {
+            av = alertsById.get(alertId);
+            if (av == null) {
+                return;
+            }
+            change.accept(av);
+        }
+        alertListeners.forEach(l -> l.accept(av));
+    }
+
+    /** Listens to new and changed alerts (the live feed). */
+    public void onAlert(final Consumer<AlertView> listener) {
+        alertListeners.add(listener);
+    }
+
+    /** Every channel as a JSON-ready map, sorted by channel id. */
+    public List<Map<String, Object>> channelSnapshots(final long sinceVersion) {
+        final long now = System.currentTimeMillis();
+        final List<Map<String, Object>> out = new ArrayList<>();
+        final List<ChannelView> sorted = new ArrayList<>(channels.values());
+        sorted.sort(Comparator.comparing(v -> v.channelId));
+        for (ChannelView v : sorted) {
+            synchronized (v) {
+                if (v.version > sinceVersion) {
+                    out.add(snapshot(v, now));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Highest change counter of any channel: a feed sends channels changed since its last tick. */
+    public long version() {
+        long max = 0;
+        for (ChannelView v : channels.values()) {
+            synchronized (v) {
+                max = Math.max(max, v.version);
+            }
+        }
+        return max;
+    }
+
+    /** One channel with its decimated history, or null. */
+    public Map<String, Object> channelWithHistory(final String channelId) {
+        final ChannelView v = channels.get(channelId);
+        if (v == null) {
+            return null;
+        }
+        synchronized (v) {
+            final Map<String, Object> m = snapshot(v, System.currentTimeMillis());
+            m.put("history", v.history());
+            return m;
+        }
+    }
+
+    private static Map<String, Object> snapshot(final ChannelView v, final long now) {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channelId", v.channelId);
+        m.put("rigId", v.rigId);
+        m.put("cellSerial", v.cellSerial);
+        m.put("lot", v.lot);
+        m.put("procedure", v.procedure);
+        m.put("state", v.state(now, SILENT_AFTER_MILLIS));
+        m.put("connected", v.connected);
+        m.put("lastSeenMillis", v.lastSeenMillis);
+        m.put("voltage", finite(v.voltage));
+        m.put("current", finite(v.current));
+        m.put("cellTemperature", finite(v.cellTemperature));
+        m.put("ambientTemperature", finite(v.ambientTemperature));
+        m.put("force", finite(v.force));
+        m.put("limits", new LinkedHashMap<>(v.limits));
+        m.put("point", v.latestPoint());
+        m.put("version", v.version);
+        return m;
+    }
+
+    /** Recent alerts, newest first, as JSON-ready maps. */
+    public List<Map<String, Object>> alerts(final int limit) {
+        final List<Map<String, Object>> out = new ArrayList<>();
+        synchronized (alerts) {
+            final Iterator<AlertView> it = alerts.iterator();
+            while (it.hasNext() && out.size() < limit) {
+                out.add(toMap(it.next()));
+            }
+        }
+        return out;
+    }
+
+    /** One alert view as a JSON-ready map. */
+    public static Map<String, Object> toMap(final AlertView av) {
+        final Alert a = av.alert;
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("alertId", a.alertId());
+        m.put("channelId", a.channelId());
+        m.put("rigId", a.rigId());
+        m.put("cellSerial", a.cellSerial());
+        m.put("lot", a.lot());
+        m.put("procedure", a.procedureId() + "@" + a.procedureVersion());
+        m.put("rule", a.rule());
+        m.put("alertClass", a.alertClass().name());
+        m.put("action", a.action().name());
+        m.put("trigger", a.trigger());
+        m.put("sampleTimeMicros", a.sampleTimeMicros());
+        m.put("value", finite(a.value()));
+        m.put("reference", finite(a.reference()));
+        m.put("threshold", finite(a.threshold()));
+        m.put("unit", a.unit());
+        m.put("reason", a.reason());
+        m.put("detectedAtMicros", a.detectedAtMicros());
+        m.put("receivedAtMicros", av.receivedAtMicros);
+        m.put("detectionLatencyMillis", (a.detectedAtMicros() - a.sampleTimeMicros()) / 1000.0);
+        m.put("commandSentAtMicros", av.commandSentAtMicros == 0 ? null : av.commandSentAtMicros);
+        m.put("commandLatencyMillis", av.commandSentAtMicros == 0 ? null
+            : (av.commandSentAtMicros - a.sampleTimeMicros()) / 1000.0);
+        m.put("commandAckedAtMicros", av.commandAckedAtMicros == 0 ? null : av.commandAckedAtMicros);
+        m.put("acknowledgedBy", av.acknowledgedBy);
+        m.put("ackComment", av.ackComment);
+        m.put("acknowledgedAtMicros", av.acknowledgedAtMicros == 0 ? null : av.acknowledgedAtMicros);
+        return m;
+    }
+
+    /** JSON number for a reading: null when absent, rounded to 1e-6 (values are f32; more digits are noise). */
+    private static Double finite(final double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null;
+    }
+
+    private static long nowMicros() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    }
+}

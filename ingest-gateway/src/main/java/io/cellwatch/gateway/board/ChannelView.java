@@ -1,0 +1,109 @@
+package io.cellwatch.gateway.board;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One channel as a screen shows it: identity, latest values, the limits to draw, and a decimated history (per time
+ * bucket: min and max voltage, and the last current and temperatures), which is what a chart can show; a screen
+ * never gets raw 10 kHz data. Guarded by its own monitor: rig event loops write, HTTP and feed threads read.
+ */
+public final class ChannelView {
+    /** Width of one history bucket. */
+    public static final long BUCKET_MILLIS = 500;
+    /** Buckets kept: 5 minutes. */
+    public static final int BUCKETS = 600;
+
+    final String channelId;
+    String rigId;
+    String cellSerial;
+    String lot;
+    String procedure;
+    final Map<String, Double> limits = new LinkedHashMap<>();
+    boolean connected;
+    long lastSeenMillis;
+    float voltage = Float.NaN;
+    float current = Float.NaN;
+    float cellTemperature = Float.NaN;
+    float ambientTemperature = Float.NaN;
+    float force = Float.NaN;
+    /** Unacknowledged safety alert / stop condition met (procedure alert, or an acknowledged safety alert). */
+    boolean safetyAlert;
+    boolean stopConditionMet;
+    boolean silentAlert;
+    /** Bumped on every change, so the live feed sends only what changed. */
+    long version;
+
+    private final long[] bucketStart = new long[BUCKETS];
+    private final float[] vMin = new float[BUCKETS];
+    private final float[] vMax = new float[BUCKETS];
+    private final float[] iLast = new float[BUCKETS];
+    private final float[] tCell = new float[BUCKETS];
+    private final float[] tAmb = new float[BUCKETS];
+    private int newest = -1;
+
+    ChannelView(final String channelId) {
+        this.channelId = channelId;
+    }
+
+    /** Adds one sample to the history (called per sample, allocation-free). */
+    void addSample(final long wallMillis, final float v, final float i, final float tc, final float ta) {
+        final long start = wallMillis - Math.floorMod(wallMillis, BUCKET_MILLIS);
+        if (newest < 0 || bucketStart[newest] != start) {
+            newest = (newest + 1) % BUCKETS;
+            bucketStart[newest] = start;
+            vMin[newest] = v;
+            vMax[newest] = v;
+        } else {
+            if (v < vMin[newest]) {
+                vMin[newest] = v;
+            }
+            if (v > vMax[newest]) {
+                vMax[newest] = v;
+            }
+        }
+        iLast[newest] = i;
+        tCell[newest] = tc;
+        tAmb[newest] = ta;
+    }
+
+    /** History buckets, oldest first, as {t ms, V min, V max, I, T cell, T ambient}. */
+    List<double[]> history() {
+        final List<double[]> out = new ArrayList<>();
+        if (newest < 0) {
+            return out;
+        }
+        for (int k = 1; k <= BUCKETS; k++) {
+            final int idx = (newest + k) % BUCKETS;
+            if (bucketStart[idx] != 0) {
+                out.add(new double[] {bucketStart[idx], vMin[idx], vMax[idx], iLast[idx], tCell[idx], tAmb[idx]});
+            }
+        }
+        return out;
+    }
+
+    /** The newest bucket, or null. */
+    double[] latestPoint() {
+        return newest < 0 ? null
+            : new double[] {bucketStart[newest], vMin[newest], vMax[newest], iLast[newest], tCell[newest], tAmb[newest]};
+    }
+
+    /** The state shown on the tile. */
+    String state(final long nowMillis, final long silentAfterMillis) {
+        if (safetyAlert) {
+            return "alert";
+        }
+        if (stopConditionMet) {
+            return "stopped";
+        }
+        if (!connected) {
+            return "idle";
+        }
+        if (silentAlert || lastSeenMillis > 0 && nowMillis - lastSeenMillis > silentAfterMillis) {
+            return "silent";
+        }
+        return lastSeenMillis > 0 ? "running" : "idle";
+    }
+}
