@@ -101,20 +101,27 @@ public final class CellWatchGateway implements AutoCloseable {
         return metrics;
     }
 
-    /** Stops accepting rigs, then flushes what Kafka still has to take, then stops the command consumer. */
+    /**
+     * Graceful shutdown: stop accepting rigs; let Kafka take what it was given and send those ACKs while the rig
+     * connections are still open (so a rig resends as little as possible); then close the connections, the HTTP
+     * side and the command consumer.
+     */
     @Override
     public void close() {
+        if (server != null) {
+            server.stopAccepting();
+        }
+        if (publisher != null) {
+            publisher.close(); // flushes: the callbacks ACK on the still-running event loops
+        }
+        if (server != null) {
+            server.close();
+        }
         if (feed != null) {
             feed.close();
         }
         if (http != null) {
             http.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (publisher != null) {
-            publisher.close();
         }
         if (commands != null) {
             commands.close();

@@ -61,7 +61,8 @@ class ReplayToGatewayIT {
         broker.createTopics(new NewTopic(SAMPLES_TOPIC, 2, (short) 1), new NewTopic("cellwatch.alerts", 1, (short) 1));
         gateway = new CellWatchGateway(GatewayConfig.from(Settings.of(Map.of(
             "kafka.bootstrap-servers", broker.bootstrapServers(),
-            "gateway.rig-port", "0")))).start();
+            "gateway.rig-port", "0",
+            "gateway.http-port", "-1")))).start();
     }
 
     @AfterAll

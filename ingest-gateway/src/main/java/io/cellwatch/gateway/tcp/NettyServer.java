@@ -1,6 +1,7 @@
 package io.cellwatch.gateway.tcp;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -41,13 +42,18 @@ public final class NettyServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** Stops accepting, closes every connection, stops the event loops. */
-    @Override
-    public void close() {
+    /** Stops accepting new connections; the open ones carry on (graceful shutdown, step 1). */
+    public void stopAccepting() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
-        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Stops accepting, closes every connection, stops the event loops. */
+    @Override
+    public void close() {
+        stopAccepting();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.cellwatch.core.alert.Alert;
 import io.cellwatch.core.codec.ChannelFlyweight;
@@ -261,7 +262,13 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             metrics.backpressurePauses.increment();
         }
         metrics.recordsSent.increment();
-        publisher.publish(channelId, value, failure -> ctx.executor().execute(() -> onStored(pending, failure)));
+        publisher.publish(channelId, value, failure -> {
+            try {
+                ctx.executor().execute(() -> onStored(pending, failure));
+            } catch (RejectedExecutionException e) {
+                // the gateway is shutting down and this connection is gone: the rig resends the unacked frame
+            }
+        });
     }
 
     private void onStored(final PendingFrame pending, final Exception failure) {
