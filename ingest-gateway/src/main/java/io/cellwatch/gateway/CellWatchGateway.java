@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.cellwatch.core.alert.Alert;
+import io.cellwatch.core.alert.AlertJson;
 import io.cellwatch.gateway.board.ChannelBoard;
 import io.cellwatch.gateway.command.AlertCommandConsumer;
 import io.cellwatch.gateway.command.CommandRouter;
@@ -29,6 +31,7 @@ public final class CellWatchGateway implements AutoCloseable {
     private KafkaRecordPublisher publisher;
     private AlertCommandConsumer commands;
     private final ChannelBoard board = new ChannelBoard();
+    private CommandRouter router;
     private NettyServer server;
     private NettyServer http;
     private LiveFeed feed;
@@ -47,7 +50,8 @@ public final class CellWatchGateway implements AutoCloseable {
         }
         publisher = new KafkaRecordPublisher(config.bootstrapServers(), config.samplesTopic(),
             "cellwatch-gateway-" + config.instanceId());
-        final CommandRouter router = new CommandRouter(metrics, board::alert);
+        router = new CommandRouter(metrics, board::alert, this::publishEscalation, config.commandResendMillis(),
+            config.commandDeadlineMillis()).start();
         commands = new AlertCommandConsumer(config.bootstrapServers(), config.alertsTopic(),
             "cellwatch-gateway-" + config.instanceId(), router, metrics);
         commands.start();
@@ -72,6 +76,16 @@ public final class CellWatchGateway implements AutoCloseable {
 
     public InetSocketAddress rigAddress() {
         return rigAddress;
+    }
+
+    /** Writes an escalation alert to the alerts topic (it comes back through the consumer to every screen). */
+    private void publishEscalation(final Alert alert) {
+        LOG.warn("escalating: {}", alert.reason());
+        publisher.publishTo(config.alertsTopic(), alert.channelId(), AlertJson.toJson(alert), failure -> {
+            if (failure != null) {
+                LOG.error("could not record escalation alert {}: {}", alert.alertId(), failure.toString());
+            }
+        });
     }
 
     /** The HTTP address, or null when HTTP is off. */
@@ -108,6 +122,9 @@ public final class CellWatchGateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (router != null) {
+            router.close(); // no more resends or escalations
+        }
         if (server != null) {
             server.stopAccepting();
         }

@@ -26,11 +26,14 @@ import io.cellwatch.core.config.Settings;
  * @param rigTokens                rig id to token; empty = authentication disabled (development only)
  * @param httpPort                 HTTP port (health, metrics, REST, dashboard); 0 = any free port, -1 = off
  * @param operatorTokens           operator name to token for acknowledging alerts; empty = no token needed
+ * @param commandResendMillis      interval between sends of a COMMAND the rig has not acknowledged
+ * @param commandDeadlineMillis    a COMMAND unacknowledged this long after its first send is escalated
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
                             int maxUnackedFrames, Map<String, String> rigTokens, int httpPort,
-                            Map<String, String> operatorTokens) {
+                            Map<String, String> operatorTokens, int commandResendMillis,
+                            int commandDeadlineMillis) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -44,11 +47,13 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public static final String RIG_TOKENS = "gateway.rig-tokens";
     public static final String HTTP_PORT = "gateway.http-port";
     public static final String OPERATOR_TOKENS = "gateway.operator-tokens";
+    public static final String COMMAND_RESEND = "gateway.command-resend-ms";
+    public static final String COMMAND_DEADLINE = "gateway.command-deadline-ms";
 
     /** Every key this config reads. */
     public static final List<String> KEYS = List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
-        OPERATOR_TOKENS);
+        OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE);
 
     public static final int DEFAULT_RIG_PORT = 7411;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -78,7 +83,9 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             s.integer(MAX_UNACKED_FRAMES, 1024, 1, 1_000_000),
             parseTokens(s, RIG_TOKENS, "rigId"),
             s.integer(HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535),
-            parseTokens(s, OPERATOR_TOKENS, "operator"));
+            parseTokens(s, OPERATOR_TOKENS, "operator"),
+            s.integer(COMMAND_RESEND, 1000, 50, 600_000),
+            s.integer(COMMAND_DEADLINE, 5000, 100, 3_600_000));
     }
 
     /** Parses {@code rigA:secret1,rigB:secret2}. */
@@ -102,6 +109,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     /** A copy that talks to another Kafka cluster (the launcher learns the embedded broker address at run time). */
     public GatewayConfig withKafka(final String servers) {
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
-            heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens);
+            heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
+            commandDeadlineMillis);
     }
 }

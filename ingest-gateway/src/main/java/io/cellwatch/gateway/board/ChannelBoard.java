@@ -132,7 +132,11 @@ public final class ChannelBoard {
     }
 
     public void commandSent(final String alertId) {
-        update(alertId, av -> av.commandSentAtMicros = nowMicros());
+        update(alertId, av -> {
+            if (av.commandSentAtMicros == 0) {
+                av.commandSentAtMicros = nowMicros(); // the first send: resends do not move the latency
+            }
+        });
     }
 
     public void commandAcknowledged(final String alertId) {

@@ -51,6 +51,16 @@ public final class KafkaRecordPublisher implements RecordPublisher {
         }
     }
 
+    /** Sends a record to another topic (the gateway's own alerts) with the same guarantees. */
+    public void publishTo(final String otherTopic, final String key, final byte[] value, final Completion completion) {
+        try {
+            producer.send(new ProducerRecord<>(otherTopic, key.getBytes(StandardCharsets.UTF_8), value),
+                (metadata, exception) -> completion.onComplete(exception));
+        } catch (RuntimeException e) {
+            completion.onComplete(e);
+        }
+    }
+
     /** Waits for every record sent so far (graceful shutdown), then closes. */
     @Override
     public void close() {

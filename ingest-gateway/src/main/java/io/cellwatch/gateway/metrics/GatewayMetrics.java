@@ -25,6 +25,8 @@ public final class GatewayMetrics {
     public final LongAdder commandsAcknowledged = new LongAdder();
     public final LongAdder commandsUndeliverable = new LongAdder();
     public final LongAdder commandsDuplicate = new LongAdder();
+    public final LongAdder commandsResent = new LongAdder();
+    public final LongAdder commandsEscalated = new LongAdder();
     public final LongAdder alertsMalformed = new LongAdder();
     public final LongAdder silentRigsDisconnected = new LongAdder();
     private final Map<ErrorCode, LongAdder> rejected = new EnumMap<>(ErrorCode.class);
@@ -60,6 +62,8 @@ public final class GatewayMetrics {
         m.put("commands_acknowledged", commandsAcknowledged.sum());
         m.put("commands_undeliverable", commandsUndeliverable.sum());
         m.put("commands_duplicate", commandsDuplicate.sum());
+        m.put("commands_resent", commandsResent.sum());
+        m.put("commands_escalated", commandsEscalated.sum());
         m.put("alerts_malformed", alertsMalformed.sum());
         m.put("silent_rigs_disconnected", silentRigsDisconnected.sum());
         for (Map.Entry<ErrorCode, LongAdder> e : rejected.entrySet()) {

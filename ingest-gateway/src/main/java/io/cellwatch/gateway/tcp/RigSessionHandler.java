@@ -176,6 +176,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             return;
         }
         final ChannelDeclaration d = channelFrame.declaration();
+        if (!config.rigTokens().isEmpty() && !d.channelId().startsWith(rigId + "/")) {
+            // an authenticated rig writes only its own channels
+            fail(ErrorCode.CHANNEL_NOT_PERMITTED, "rig " + Sanitize.text(rigId) + " may only declare channels named "
+                + Sanitize.text(rigId) + "/..., not " + Sanitize.text(d.channelId()));
+            return;
+        }
         final RuleParameters parameters;
         try {
             parameters = procedures.resolve(d);
@@ -189,7 +195,11 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             router.release(previous.channelId(), this);
         }
         channelNoById.put(d.channelId(), d.channelNo());
-        router.claim(d.channelId(), this);
+        if (!router.claim(d.channelId(), this)) {
+            fail(ErrorCode.CHANNEL_CONFLICT, "channel " + Sanitize.text(d.channelId())
+                + " is held by a live connection of another rig");
+            return;
+        }
         board.declared(d, rigId, parameters);
         publish(d.channelId(), channelFrame.sequence(), frame);
     }
@@ -227,6 +237,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private void onCommandAck() {
         commandAck.wrap(view, 0);
         metrics.commandsAcknowledged.increment();
+        router.acknowledged(commandAck.alertId());
         board.commandAcknowledged(commandAck.alertId());
         LOG.info("rig {} acknowledged command for alert {}", rigId, Sanitize.text(commandAck.alertId()));
     }
@@ -353,8 +364,28 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
-    /** For tests: the rig id once HELLO succeeded. */
-    String rigId() {
+    /** The rig id once HELLO succeeded. */
+    @Override
+    public String rigId() {
         return rigId;
+    }
+
+    @Override
+    public boolean isActive() {
+        final ChannelHandlerContext c = ctx;
+        return c != null && c.channel().isActive() && !closing;
+    }
+
+    @Override
+    public void supersede() {
+        final ChannelHandlerContext c = ctx;
+        if (c != null) {
+            c.executor().execute(() -> {
+                LOG.info("rig {} connected again from elsewhere; closing its older connection {}", rigId,
+                    c.channel().remoteAddress());
+                closing = true;
+                c.close();
+            });
+        }
     }
 }

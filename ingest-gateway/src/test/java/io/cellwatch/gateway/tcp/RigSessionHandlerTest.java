@@ -237,6 +237,29 @@ class RigSessionHandlerTest {
     }
 
     @Test
+    void shouldRefuseAChannelOutsideTheRigsNamespaceWhenRigsAuthenticate() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigB/ch01"));
+        assertEquals(ErrorCode.CHANNEL_NOT_PERMITTED.code(), errorCode(read(ch)));
+        assertTrue(publisher.sent.isEmpty());
+        assertNull(router.owner("rigB/ch01"));
+    }
+
+    @Test
+    void shouldRefuseAChannelThatAnotherRigsLiveConnectionHolds() {
+        final EmbeddedChannel other = session(Map.of());
+        other.writeInbound(hello("rigB", ""));
+        read(other);
+        other.writeInbound(channelFrame(10, 1, "shared/ch01"));
+        final EmbeddedChannel ch = session(Map.of());
+        ch.writeInbound(hello(RIG, ""));
+        read(ch);
+        ch.writeInbound(channelFrame(10, 1, "shared/ch01"));
+        assertEquals(ErrorCode.CHANNEL_CONFLICT.code(), errorCode(read(ch)));
+        assertTrue(other.isOpen(), "the holder keeps its channel");
+    }
+
+    @Test
     void shouldRefuseASequenceNumberThatDoesNotRise() {
         final EmbeddedChannel ch = connected();
         ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));

@@ -30,7 +30,9 @@ public enum ErrorCode {
     /** The gateway cannot store data right now (Kafka unavailable, shutting down); resend after reconnecting. */
     UNAVAILABLE(11, "service unavailable"),
     /** A bug on the gateway side. */
-    INTERNAL_ERROR(12, "internal error");
+    INTERNAL_ERROR(12, "internal error"),
+    /** The channel id is outside the authenticated rig's namespace ({@code <rigId>/...}). */
+    CHANNEL_NOT_PERMITTED(13, "channel not permitted for this rig");
 
     private static final ErrorCode[] BY_CODE;
 

@@ -1,0 +1,130 @@
+package io.cellwatch.gateway.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.cellwatch.core.alert.Alert;
+import io.cellwatch.core.alert.AlertClass;
+import io.cellwatch.core.alert.StopAction;
+import io.cellwatch.gateway.metrics.GatewayMetrics;
+import org.junit.jupiter.api.Test;
+
+/** Command delivery, resend until COMMAND_ACK, escalation, and channel ownership, driven with explicit ticks. */
+class CommandRouterTest {
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** A connection that records what it was sent. */
+    private static final class Target implements CommandTarget {
+        final String rig;
+        final List<String> sent = new ArrayList<>();
+        boolean active = true;
+        boolean superseded;
+
+        Target(final String rig) {
+            this.rig = rig;
+        }
+
+        @Override
+        public void sendCommand(final Alert alert) {
+            sent.add(alert.alertId());
+        }
+
+        @Override
+        public String rigId() {
+            return rig;
+        }
+
+        @Override
+        public boolean isActive() {
+            return active;
+        }
+
+        @Override
+        public void supersede() {
+            superseded = true;
+            active = false;
+        }
+    }
+
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final List<Alert> escalations = new ArrayList<>();
+    private final List<Alert> seen = new ArrayList<>();
+    private final CommandRouter router = new CommandRouter(metrics, seen::add, escalations::add, 1000, 5000);
+
+    private static Alert alert(final String id, final String channel, final String rule) {
+        return new Alert(id, channel, "rigA", "SN", "LOT", "p", 1, rule, AlertClass.SAFETY, StopAction.STOP, 42L,
+            4.3, Double.NaN, 4.25, "V", 1L, false, "r", "over-limit");
+    }
+
+    @Test
+    void shouldResendUntilAcknowledgedAndEscalateOnceAfterTheDeadline() {
+        final Target rig = new Target("rigA");
+        assertTrue(router.claim("rigA/ch1", rig));
+        assertTrue(router.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage")));
+        final long t0 = System.nanoTime();
+        router.tick(t0 + 500 * MS);
+        assertEquals(List.of("a1"), rig.sent, "not yet due for a resend");
+        router.tick(t0 + 1_100 * MS);
+        router.tick(t0 + 2_200 * MS);
+        assertEquals(List.of("a1", "a1", "a1"), rig.sent);
+        router.tick(t0 + 5_100 * MS);
+        router.tick(t0 + 6_300 * MS);
+        assertEquals(1, escalations.size(), "escalated once");
+        final Alert e = escalations.get(0);
+        assertEquals(CommandRouter.ESCALATION_RULE, e.rule());
+        assertEquals(AlertClass.DATA_QUALITY, e.alertClass());
+        assertEquals("rigA/ch1", e.channelId());
+        assertTrue(e.reason().contains("a1"), e.reason());
+        assertTrue(router.acknowledged("a1"));
+        final int before = rig.sent.size();
+        router.tick(t0 + 20_000 * MS);
+        assertEquals(before, rig.sent.size(), "no resend after COMMAND_ACK");
+        assertEquals(0, router.pendingCount());
+    }
+
+    @Test
+    void shouldSendPendingCommandsAgainAtOnceWhenTheRigReconnects() {
+        final Target first = new Target("rigA");
+        router.claim("rigA/ch1", first);
+        router.deliver(alert("a1", "rigA/ch1", "voltage-drop"));
+        first.active = false; // connection lost before COMMAND_ACK
+        final Target second = new Target("rigA");
+        assertTrue(router.claim("rigA/ch1", second));
+        assertEquals(List.of("a1"), second.sent);
+    }
+
+    @Test
+    void shouldRefuseAChannelHeldByAnotherRigsLiveConnectionAndLetTheSameRigTakeItOver() {
+        final Target a = new Target("rigA");
+        assertTrue(router.claim("shared/ch1", a));
+        assertFalse(router.claim("shared/ch1", new Target("rigB")), "CHANNEL_CONFLICT");
+        final Target a2 = new Target("rigA");
+        assertTrue(router.claim("shared/ch1", a2));
+        assertTrue(a.superseded, "the older connection of the same rig is closed");
+        assertEquals(a2, router.owner("shared/ch1"));
+    }
+
+    @Test
+    void shouldNeverTurnTheGatewaysOwnAlertsIntoCommands() {
+        final Target rig = new Target("rigA");
+        router.claim("rigA/ch1", rig);
+        assertFalse(router.deliver(alert("e1", "rigA/ch1", CommandRouter.ESCALATION_RULE)));
+        assertTrue(rig.sent.isEmpty());
+        assertEquals(1, seen.size(), "but screens see it");
+    }
+
+    @Test
+    void shouldDeliverEachAlertIdOnce() {
+        final Target rig = new Target("rigA");
+        router.claim("rigA/ch1", rig);
+        router.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage"));
+        router.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage"));
+        assertEquals(List.of("a1"), rig.sent);
+        assertEquals(1, metrics.commandsDuplicate.sum());
+    }
+}
