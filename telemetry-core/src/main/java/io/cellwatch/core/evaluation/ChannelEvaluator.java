@@ -22,8 +22,10 @@ import io.cellwatch.core.rules.VoltageDropRule;
  *
  * <p>Order: samples are evaluated in arrival order, which is the rig's send order for a channel. A sample older than
  * the channel's newest (the rig clock jumped back) raises one {@link DataQualityRules#TIME_BACKWARDS} alert and is
- * still evaluated: the channel continues on the rig's new timeline (rules never compare across the jump, and a
- * clock that is merely hours off changes nothing, because every rule uses the channel's own time). Duplicate
+ * still evaluated: the channel continues on the rig's new timeline (rules never compare across the jump: rule times
+ * of the old timeline after the sample's time, such as a press start or a short's start, move back by the jump, as
+ * if no time passed across it; and a clock that is merely hours off changes nothing, because every rule uses the
+ * channel's own time). Duplicate
  * timestamps are evaluated as they come. A voltage that is NaN or implausible raises one
  * {@link DataQualityRules#INVALID_VALUE} alert per episode and is not used by the voltage rules; the force limit and
  * the temperature rule still see the sample.
@@ -32,6 +34,10 @@ import io.cellwatch.core.rules.VoltageDropRule;
  * thread-safe; one instance per operator.
  */
 public final class ChannelEvaluator {
+    /** The procedure of channels that were never declared. */
+    public static final String DEFAULT_PROCEDURE_ID = "cellwatch/monitor";
+    public static final int DEFAULT_PROCEDURE_VERSION = 1;
+
     private final ProcedureLibrary library;
     private final RuleParameters defaults;
     private UpperChargeVoltageRule upperRule;
@@ -48,12 +54,16 @@ public final class ChannelEvaluator {
     /** The library's {@code cellwatch/monitor@1} parameters: what an undeclared channel is evaluated with. */
     public static ChannelEvaluator withBuiltInLibrary() {
         final ProcedureLibrary lib = ProcedureLibrary.builtIn();
-        return new ChannelEvaluator(lib, lib.procedure("cellwatch/monitor", 1).parameters());
+        return new ChannelEvaluator(lib, lib.procedure(DEFAULT_PROCEDURE_ID, DEFAULT_PROCEDURE_VERSION).parameters());
     }
 
     /** A fresh state for a channel first seen in a record of {@code rigId}. */
     public ChannelState newState(final String channelId, final String rigId) {
-        return ChannelState.fresh(channelId, rigId, defaults.copy());
+        final ChannelState s = ChannelState.fresh(channelId, rigId, defaults.copy());
+        // until a CHANNEL record arrives, alerts name the procedure the channel is evaluated with
+        s.procedureId = DEFAULT_PROCEDURE_ID;
+        s.procedureVersion = DEFAULT_PROCEDURE_VERSION;
+        return s;
     }
 
     /**
@@ -110,6 +120,9 @@ public final class ChannelEvaluator {
             final double current = f.current(i);
 
             if (t < s.lastSampleMicros) {
+                // Rule times of the old timeline move with the jump, so no rule compares across it.
+                VoltageDropRule.onClockJump(s.drop, t, t - s.lastSampleMicros);
+                TemperatureReturnRule.onClockJump(s.temperature, t, t - s.lastSampleMicros);
                 if (!s.timeBackwardsActive) {
                     s.timeBackwardsActive = true;
                     raise(s, DataQualityRules.TIME_BACKWARDS, AlertClass.DATA_QUALITY, StopAction.NOTIFY, t,
@@ -178,7 +191,7 @@ public final class ChannelEvaluator {
             return Long.MAX_VALUE;
         }
         final long sinceSeen = wallMicros - s.lastSeenWallMicros;
-        if (p.temperatureReturnEnabled && s.lastSampleMicros != Long.MIN_VALUE) {
+        if (p.temperatureReturnEnabled && !s.ended && s.lastSampleMicros != Long.MIN_VALUE) {
             final int cap = TemperatureReturnRule.capReached(s.temperature, p, s.lastSampleMicros + sinceSeen);
             if (cap != TemperatureReturnRule.NONE) {
                 s.temperature.fired = true;
@@ -205,7 +218,7 @@ public final class ChannelEvaluator {
         if (p.silentAfterMicros > 0 && !s.ended && !s.silentActive) {
             next = s.lastSeenWallMicros + p.silentAfterMicros;
         }
-        if (p.temperatureReturnEnabled && s.lastSampleMicros != Long.MIN_VALUE) {
+        if (p.temperatureReturnEnabled && !s.ended && s.lastSampleMicros != Long.MIN_VALUE) {
             final long capRig = TemperatureReturnRule.nextCapTime(s.temperature, p);
             if (capRig != Long.MAX_VALUE) {
                 next = Math.min(next, s.lastSeenWallMicros + Math.max(0, capRig - s.lastSampleMicros));
@@ -219,7 +232,8 @@ public final class ChannelEvaluator {
         final double reference = VoltageDropRule.reference(s.drop, p, t);
         final String mode = p.voltageDropMode == VoltageDropRule.MODE_BASELINE ? "baseline" : "rolling-rest window maximum";
         if (r == VoltageDropRule.FIRED_FORCE) {
-            raise(s, VoltageDropRule.ID, AlertClass.SAFETY, StopAction.STOP, t, force, reference,
+            // value, reference and threshold share the unit N: the baseline (V) is in the reason, not the reference
+            raise(s, VoltageDropRule.ID, AlertClass.SAFETY, StopAction.STOP, t, force, Double.NaN,
                 p.voltageDropForceLimit, "N", wallMicros, String.format(Locale.ROOT,
                     "press force %.1f N reached the limit %.1f N before a %.0f mV drop (V = %.4f V, %s %.4f V); stop the press",
                     force, p.voltageDropForceLimit, p.voltageDropThreshold * 1000, voltage, mode, reference), "force", out);
@@ -233,7 +247,8 @@ public final class ChannelEvaluator {
 
     private void raiseTemperature(final ChannelState s, final RuleParameters p, final int r, final long t,
                                   final long wallMicros, final AlertSink out) {
-        final double peak = s.temperature.maxRise;
+        // No cell temperature seen yet (a time cap can end a run that never had one): no peak, NaN as Alert documents.
+        final double peak = Double.isFinite(s.temperature.maxRise) ? s.temperature.maxRise : Double.NaN;
         final double rise = s.temperature.lastRise;
         final String reading = p.temperatureReturnFraction <= 0.5
             ? String.format(Locale.ROOT, "fallen to %.0f%% of its maximum", p.temperatureReturnFraction * 100)

@@ -86,8 +86,8 @@ public final class ParameterKeys {
     private static double num(final String v) {
         try {
             final double d = Double.parseDouble(v);
-            if (Double.isInfinite(d)) {
-                throw new IllegalArgumentException("must be finite");
+            if (!Double.isFinite(d)) { // NaN means "not set" in RuleParameters: as a value it would switch a limit off
+                throw new IllegalArgumentException("must be a finite number");
             }
             return d;
         } catch (NumberFormatException e) {

@@ -64,11 +64,12 @@ public final class ProcedureLibrary {
                 final Map.Entry<String, JsonNode> f = fields.next();
                 ParameterKeys.set(p, f.getKey(), f.getValue().asText());
             }
+            p.validate(); // before the force limits, which are checked against these parameters
             final Map<CellForm, Double> forceLimits = new EnumMap<>(CellForm.class);
             final Iterator<Map.Entry<String, JsonNode>> forms = node.path("force-limit-by-cell-form").fields();
             while (forms.hasNext()) {
                 final Map.Entry<String, JsonNode> f = forms.next();
-                forceLimits.put(CellForm.valueOf(f.getKey()), f.getValue().asDouble());
+                forceLimits.put(cellForm(id, f.getKey()), forceLimit(p, id, f.getKey(), f.getValue()));
             }
             final TestProcedure procedure = new TestProcedure(id, version, node.path("title").asText(""),
                 node.path("source").asText(""), p.validate(), Map.copyOf(forceLimits));
@@ -77,6 +78,32 @@ public final class ProcedureLibrary {
             }
         }
         return new ProcedureLibrary(procedures);
+    }
+
+    private static CellForm cellForm(final String procedureId, final String name) {
+        try {
+            return CellForm.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("procedure " + procedureId + ": unknown cell form '" + name
+                + "' in force-limit-by-cell-form", e);
+        }
+    }
+
+    /** A force limit by cell form is the voltage-drop.force-limit of that form: checked like it, when loading. */
+    private static double forceLimit(final RuleParameters p, final String procedureId, final String form,
+                                     final JsonNode value) {
+        final String where = "procedure " + procedureId + ", force-limit-by-cell-form " + form + ": ";
+        if (!value.isNumber()) {
+            throw new IllegalArgumentException(where + "voltage-drop.force-limit must be a number, got " + value);
+        }
+        final RuleParameters check = p.copy();
+        check.voltageDropForceLimit = value.asDouble();
+        try {
+            check.validate();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage(), e);
+        }
+        return check.voltageDropForceLimit;
     }
 
     /** Every procedure by {@code id@version}. */
@@ -115,6 +142,11 @@ public final class ProcedureLibrary {
         final Double force = procedure.forceLimitByForm().get(form);
         if (force != null) {
             p.voltageDropForceLimit = force;
+        }
+        if (overrides.containsKey(ParameterKeys.UPPER_CHARGE_VOLTAGE_ALIAS)
+            && overrides.containsKey("upper-charge-voltage.limit")) {
+            throw new IllegalArgumentException("overrides give both " + ParameterKeys.UPPER_CHARGE_VOLTAGE_ALIAS
+                + " and upper-charge-voltage.limit; give one");
         }
         for (Map.Entry<String, Double> o : new TreeMap<>(overrides).entrySet()) {
             ParameterKeys.set(p, o.getKey(), o.getValue());

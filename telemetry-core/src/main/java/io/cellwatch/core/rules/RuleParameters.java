@@ -88,7 +88,7 @@ public class RuleParameters {
         if (!Double.isNaN(voltageDropForceLimit)) {
             positive("voltage-drop.force-limit", voltageDropForceLimit, 1e7);
         }
-        positiveTime("voltage-drop.window", voltageDropWindowMicros);
+        positiveTime("voltage-drop.window", voltageDropWindowMicros, 86_400);
         range("voltage-drop.rest-current", voltageDropRestCurrent, 0, 1e4);
         range("voltage-drop.settle", voltageDropSettleMicros / 1e6, 0, 86_400);
         range("temperature-return.fraction", temperatureReturnFraction, 0, 1);
@@ -100,10 +100,14 @@ public class RuleParameters {
         if (!Double.isNaN(temperatureReturnAmbient)) {
             range("temperature-return.ambient", temperatureReturnAmbient, -80, 300);
         }
-        positiveTime("temperature-return.time-cap", temperatureReturnTimeCapMicros);
+        positiveTime("temperature-return.time-cap", temperatureReturnTimeCapMicros, 30 * 86_400);
         range("temperature-return.current-stop-cap", temperatureReturnCurrentStopCapMicros / 1e6, 0, 30 * 86_400.0);
         range("temperature-return.current-stopped-below", temperatureReturnCurrentStoppedBelow, 0, 1e4);
         range("data-quality.silent-after", silentAfterMicros / 1e6, 0, 30 * 86_400.0);
+        if (!(plausibleVoltageMin < plausibleVoltageMax)) { // an empty range would make every reading "implausible"
+            throw new IllegalArgumentException("data-quality.voltage-min must be below data-quality.voltage-max, got "
+                + fmt(plausibleVoltageMin) + " and " + fmt(plausibleVoltageMax));
+        }
         return this;
     }
 
@@ -113,9 +117,11 @@ public class RuleParameters {
         }
     }
 
-    private static void positiveTime(final String name, final long micros) {
-        if (micros <= 0) {
-            throw new IllegalArgumentException(name + " must be a positive time, got " + fmt(micros / 1e6) + " s");
+    /** Bounded, so that a start time plus this time cannot overflow (a cap time would turn negative). */
+    private static void positiveTime(final String name, final long micros, final long maxSeconds) {
+        if (micros <= 0 || micros > maxSeconds * 1_000_000L) {
+            throw new IllegalArgumentException(name + " must be a positive time up to " + maxSeconds + " s, got "
+                + fmt(micros / 1e6) + " s");
         }
     }
 

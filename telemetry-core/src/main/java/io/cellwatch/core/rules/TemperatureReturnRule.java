@@ -46,6 +46,20 @@ public final class TemperatureReturnRule {
         }
     }
 
+    /**
+     * The rig's clock went back to {@code t} by {@code jumpMicros} (negative). The short's start and the current's
+     * stop, if they lie after {@code t} (on the old timeline), move back by the jump, as if no time passed across it:
+     * the caps keep counting the short's own duration instead of waiting for the new timeline to catch up.
+     */
+    public static void onClockJump(final TemperatureReturnState s, final long t, final long jumpMicros) {
+        if (s.startMicros != Long.MIN_VALUE && s.startMicros > t) {
+            s.startMicros += jumpMicros;
+        }
+        if (s.currentStoppedMicros != Long.MIN_VALUE && s.currentStoppedMicros > t) {
+            s.currentStoppedMicros += jumpMicros;
+        }
+    }
+
     public static int evaluate(final TemperatureReturnState s, final RuleParameters p, final long t,
                                final double cellTemperature, final double ambientTemperature, final double current) {
         if (s.fired) {

@@ -7,7 +7,8 @@ package io.cellwatch.core.rules;
  *
  * <p><b>Baseline mode</b> (abuse tests): the reference is the voltage when pressing started, i.e. the first sample
  * at or after a PRESS_START mark, or the run's first sample when there is no mark, never the previous sample, so a
- * slow soft short still adds up to the threshold. Fires when {@code baseline - V >= threshold} or when the force
+ * slow soft short still adds up to the threshold. Fires when {@code baseline - V >= threshold} (judged on the rig's
+ * f32 readings, see {@link #dropReached}) or when the force
  * reaches the force limit, whichever comes first; once per pressing phase (a new PRESS_START re-arms it).
  *
  * <p><b>Rolling-rest mode</b> (ORT racks): the reference is the highest voltage in a trailing window, counting only
@@ -73,7 +74,7 @@ public final class VoltageDropRule {
             }
             s.baseline = v;
         }
-        if (s.baseline - v >= p.voltageDropThreshold) {
+        if (dropReached(s.baseline, v, p.voltageDropThreshold)) {
             s.fired = true;
             return FIRED_DROP;
         }
@@ -109,11 +110,38 @@ public final class VoltageDropRule {
             return NONE;
         }
         final double max = windowMax(s, index);
-        if (max - v >= p.voltageDropThreshold) {
+        if (dropReached(max, v, p.voltageDropThreshold)) {
             s.fired = true;
             return FIRED_DROP;
         }
         return NONE;
+    }
+
+    /**
+     * Whether {@code reference - v} reaches the threshold. Readings travel as f32, which holds few decimal voltages
+     * exactly: a rig's 4.000 V and 3.950 V arrive as 4.0 and 3.9500000477, a difference of 49.99995 mV, and most
+     * baselines would fire one sample (one more mV of soft short) late. The standard stops at "50 mV or more", so
+     * the difference may fall short by one f32 step of the reference (0.48 uV at 4 V), the most the two roundings
+     * can take off; a drop of 49.999 mV still does not fire.
+     */
+    static boolean dropReached(final double reference, final double v, final double threshold) {
+        return reference - v >= threshold - Math.ulp((float) reference);
+    }
+
+    /**
+     * The rig's clock went back to {@code t} by {@code jumpMicros} (negative). Times of the old timeline that lie
+     * after {@code t} (the press start, the start of the rest period) move back by the jump, as if no time passed
+     * across it, so that no comparison mixes the two timelines: a press running when the rig's clock restarts at
+     * zero is still watched, against the same baseline. The rolling window needs nothing: buckets of the old
+     * timeline lie after {@code t} and so outside the trailing window, and a small jitter keeps its history.
+     */
+    public static void onClockJump(final VoltageDropState s, final long t, final long jumpMicros) {
+        if (s.baselineFromMicros != Long.MIN_VALUE && s.baselineFromMicros > t) {
+            s.baselineFromMicros += jumpMicros;
+        }
+        if (s.restSinceMicros != Long.MIN_VALUE && s.restSinceMicros > t) {
+            s.restSinceMicros += jumpMicros;
+        }
     }
 
     private static double windowMax(final VoltageDropState s, final long index) {
