@@ -52,9 +52,10 @@ public final class StopConditionJob {
             config = JobConfig.from(Settings.load(JobConfig.KEYS, file == null ? null : Path.of(file),
                 System.getenv(), cl.flags()));
         } catch (ConfigException e) {
+            // No System.exit: on a Flink cluster main() runs inside the JobManager, and exiting would end it.
+            // The exception fails the submission with the message instead.
             System.err.println("cellwatch-job: " + e.getMessage());
-            System.exit(2);
-            return;
+            throw new IllegalArgumentException("cellwatch-job: " + e.getMessage(), e);
         }
         final StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         configure(env, config);
