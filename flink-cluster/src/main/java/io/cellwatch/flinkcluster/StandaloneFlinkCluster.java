@@ -1,23 +1,24 @@
 package io.cellwatch.flinkcluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cellwatch.flinkcluster.child.FlinkChildMain;
+import io.cellwatch.process.BuildTimeClasspath;
+import io.cellwatch.process.ChildFiles;
+import io.cellwatch.process.ChildJvm;
+import io.cellwatch.process.ChildProcesses;
+import io.cellwatch.process.ChildShutdownHook;
+import io.cellwatch.process.LogTail;
+import io.cellwatch.process.LoopbackPorts;
+import io.cellwatch.process.StartupWait;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +78,18 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
+    /** Warnings about the cluster's processes; the messages start with "process <pid>". */
+    private static final Consumer<String> PROCESS_WARNINGS = message -> LOG.warn("Flink {}", message);
+
+    /**
+     * The cluster JVMs' classpath, written by this module's pom: the Flink runtime, web submission, the DataStream
+     * API and log4j2, i.e. what flink-dist's {@code lib/} holds for a streaming job, from the exact jars Maven
+     * resolved. {@code flink.classpath} is compile + provided scope (Flink and log4j2, and this module's own small
+     * compile dependencies), {@code flink-runtime.classpath} compile + runtime scope (what Flink's artifacts declare
+     * as runtime dependencies).
+     */
+    static final BuildTimeClasspath FLINK_CLASSPATH = BuildTimeClasspath.of(StandaloneFlinkCluster.class,
+            "the Flink cluster classpath", "flink-cluster", "flink.classpath", "flink-runtime.classpath");
 
     /** SIGTERM runs Flink's shutdown hooks; both processes normally finish within a few seconds. */
     private static final Duration GRACEFUL_STOP_TIMEOUT = Duration.ofSeconds(15);
@@ -111,7 +125,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private FlinkMemoryFlags jobManagerMemory;
     private FlinkMemoryFlags taskManagerMemory;
     private boolean closed;
-    private Thread shutdownHook;
+    private ChildShutdownHook shutdownHook;
 
     private StandaloneFlinkCluster(Builder builder, Path workDirectory, boolean temporary) {
         this.workDirectory = workDirectory;
@@ -155,7 +169,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         Instant deadline = Instant.now().plus(startupTimeout);
         prepareWorkDirectory();
         registerShutdownHook();
-        String classpath = FlinkClasspath.asString();
+        String classpath = flinkClasspath();
         for (int attempt = 1; ; attempt++) {
             pickPorts();
             FlinkConfig.write(configDirectory().resolve("config.yaml"), FlinkConfig.config(workDirectory, rpcPort,
@@ -163,8 +177,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             if (jobManagerMemory == null) {
                 computeMemoryFlags(classpath, deadline);
             }
-            long jobManagerLogOffset = size(jobManagerLog());
-            long taskManagerLogOffset = size(taskManagerLog());
+            long jobManagerLogOffset = LogTail.endOffset(jobManagerLog());
+            long taskManagerLogOffset = LogTail.endOffset(taskManagerLog());
             try {
                 launchAndAwaitReady(classpath, deadline, jobManagerLogOffset, taskManagerLogOffset);
                 break;
@@ -292,14 +306,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         closed = true;
         stopProcesses(GRACEFUL_STOP_TIMEOUT);
         if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is exiting and the hook runs anyway.
-            }
+            shutdownHook.remove();
             shutdownHook = null;
         }
-        deleteRecursively(deleteWorkDirectoryOnClose ? workDirectory : workDirectory.resolve("tmp"));
+        ChildFiles.deleteRecursively(deleteWorkDirectoryOnClose ? workDirectory : tmpDirectory(), LOG::warn);
     }
 
     /**
@@ -423,6 +433,10 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return workDirectory.resolve("tmp");
     }
 
+    private Path pluginsDirectory() {
+        return workDirectory.resolve("plugins");
+    }
+
     private Path log4jConfigFile() {
         return configDirectory().resolve("log4j.properties");
     }
@@ -432,25 +446,24 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             Files.createDirectories(configDirectory());
             Files.createDirectories(jobManagerLog().getParent());
             Files.createDirectories(tmpDirectory());
-            Files.createDirectories(workDirectory.resolve("plugins"));
-            copyResource(StandaloneFlinkCluster.class, "flink-log4j2.properties", log4jConfigFile());
-            // Only this one class goes in front of the Flink classpath, never the caller's jar or classpath.
-            String childClass = FlinkChildMain.class.getName().replace('.', '/') + ".class";
-            copyResource(FlinkChildMain.class, FlinkChildMain.class.getSimpleName() + ".class",
-                    launcherDirectory().resolve(childClass));
+            Files.createDirectories(pluginsDirectory());
+            ChildFiles.copyResource(StandaloneFlinkCluster.class, "flink-log4j2.properties", log4jConfigFile());
         } catch (IOException e) {
             throw new FlinkClusterException("could not prepare the work directory " + workDirectory, e);
         }
     }
 
-    private static void copyResource(Class<?> anchor, String name, Path target) throws IOException {
-        try (InputStream in = anchor.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("resource " + name + " not found next to " + anchor.getName());
-            }
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
+    private static String flinkClasspath() {
+        List<Path> entries;
+        try {
+            entries = FLINK_CLASSPATH.entries();
+        } catch (IOException e) {
+            throw new FlinkClusterException(e.getMessage(), e);
         }
+        if (entries.stream().noneMatch(p -> p.getFileName().toString().startsWith("flink-runtime-"))) {
+            throw new FlinkClusterException("the Flink cluster classpath holds no flink-runtime jar: " + entries);
+        }
+        return entries.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
     }
 
     private void pickPorts() {
@@ -461,28 +474,21 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     private static int freePort(int avoid) {
-        for (int i = 0; i < 10; i++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(FlinkConfig.HOST, 0));
-                int p = socket.getLocalPort();
-                if (p != avoid) {
-                    return p;
-                }
-            } catch (IOException e) {
-                throw new FlinkClusterException("could not find a free port on " + FlinkConfig.HOST, e);
-            }
+        try {
+            return LoopbackPorts.pickFree(FlinkConfig.HOST, avoid);
+        } catch (IOException e) {
+            throw new FlinkClusterException("could not find a free port on " + FlinkConfig.HOST, e);
         }
-        throw new FlinkClusterException("could not find a second free port on " + FlinkConfig.HOST);
     }
 
     /** Asks Flink for both processes' memory flags, as its start scripts do; the two tools run in parallel. */
     private void computeMemoryFlags(String classpath, Instant deadline) {
         Path jmOut = jobManagerLog().resolveSibling("bash-java-utils-jobmanager.out");
         Path tmOut = jobManagerLog().resolveSibling("bash-java-utils-taskmanager.out");
-        Process jm = launch(bashJavaUtilsCommand(classpath, "GET_JM_RESOURCE_PARAMS"), jmOut, false);
+        Process jm = launch(bashJavaUtils(classpath, "GET_JM_RESOURCE_PARAMS", jmOut));
         Process tm;
         try {
-            tm = launch(bashJavaUtilsCommand(classpath, "GET_TM_RESOURCE_PARAMS"), tmOut, false);
+            tm = launch(bashJavaUtils(classpath, "GET_TM_RESOURCE_PARAMS", tmOut));
         } catch (RuntimeException e) {
             jm.destroyForcibly();
             throw e;
@@ -497,24 +503,17 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         LOG.debug("Flink memory flags: JobManager {}, TaskManager {}", jobManagerMemory, taskManagerMemory);
     }
 
-    private List<String> bashJavaUtilsCommand(String classpath, String command) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable.toString());
-        // A short command-line tool: small heap, no JIT tiers beyond C1.
-        cmd.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-        cmd.add("-Dlog4j.configurationFile=" + log4jConfigFile().toAbsolutePath());
-        cmd.add("-Djava.io.tmpdir=" + tmpDirectory().toAbsolutePath());
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(BASH_JAVA_UTILS);
-        cmd.add(command);
-        cmd.add("--configDir");
-        cmd.add(configDirectory().toAbsolutePath().toString());
-        return cmd;
+    private ChildJvm.Builder bashJavaUtils(String classpath, String command, Path output) {
+        return child(BASH_JAVA_UTILS, classpath, output, false)
+                // A short command-line tool: small heap, no JIT tiers beyond C1.
+                .jvmArgs(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"))
+                .jvmArg("-Dlog4j.configurationFile=" + log4jConfigFile().toAbsolutePath())
+                .jvmArg("-Djava.io.tmpdir=" + tmpDirectory().toAbsolutePath())
+                .args(List.of(command, "--configDir", configDirectory().toAbsolutePath().toString()));
     }
 
     private FlinkMemoryFlags memoryFlags(Process p, Path output, String command, Instant deadline) {
-        if (!waitFor(p, Duration.between(Instant.now(), deadline))) {
+        if (!ChildProcesses.waitFor(p, Duration.between(Instant.now(), deadline))) {
             throw new FlinkClusterException("BashJavaUtils " + command + " did not finish within " + startupTimeout
                     + ". Its output:\n" + LogTail.lastLines(output, 0, LOG_TAIL_LINES));
         }
@@ -540,104 +539,81 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private void launchAndAwaitReady(String classpath, Instant deadline, long jmOffset, long tmOffset) {
         String marker = "=== " + Instant.now() + " flink-cluster: starting on " + FlinkConfig.HOST + " (rpc port "
                 + rpcPort + ", rest port " + restPort + ") ===";
-        appendLine(jobManagerLog(), marker);
-        appendLine(taskManagerLog(), marker);
-        jobManager = launch(processCommand(classpath, jobManagerMemory, jobManagerLog(), JOB_MANAGER_MAIN),
-                jobManagerLog(), true);
+        ChildFiles.appendLine(jobManagerLog(), marker);
+        ChildFiles.appendLine(taskManagerLog(), marker);
+        jobManager = launch(clusterProcess(classpath, jobManagerMemory, jobManagerLog(), JOB_MANAGER_MAIN));
         // Started at once: the TaskManager retries its registration until the JobManager is up, and the two JVMs'
         // start-up overlaps.
-        taskManager = launch(processCommand(classpath, taskManagerMemory, taskManagerLog(), TASK_MANAGER_MAIN),
-                taskManagerLog(), true);
+        taskManager = launch(clusterProcess(classpath, taskManagerMemory, taskManagerLog(), TASK_MANAGER_MAIN));
         rest = new FlinkRestClient(URI.create(restUrl()));
         awaitSlots(deadline, jmOffset, tmOffset);
     }
 
-    private List<String> processCommand(String classpath, FlinkMemoryFlags memory, Path logFile, String mainClass) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaExecutable.toString());
-        // The order of Flink's start scripts: memory flags, then env.java.opts; the caller's options last to win.
-        cmd.addAll(memory.jvmArgs());
-        cmd.addAll(FlinkConfig.jvmArgs(interceptUserExit));
-        cmd.addAll(extraJvmArgs);
-        cmd.add("-Dlog.file=" + logFile.toAbsolutePath());
-        cmd.add("-Dlog4j.configurationFile=" + log4jConfigFile().toAbsolutePath());
-        cmd.add("-Djava.io.tmpdir=" + tmpDirectory().toAbsolutePath());
-        cmd.add("-D" + FlinkChildMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
-        cmd.add("-cp");
-        cmd.add(launcherDirectory().toAbsolutePath() + File.pathSeparator + classpath);
-        cmd.add(FlinkChildMain.class.getName());
-        cmd.add(mainClass);
-        cmd.add("--configDir");
-        cmd.add(configDirectory().toAbsolutePath().toString());
-        cmd.addAll(memory.dynamicArgs());
-        return cmd;
+    /** A JobManager or TaskManager JVM, under the parent watchdog (its class file alone goes before the classpath). */
+    private ChildJvm.Builder clusterProcess(String classpath, FlinkMemoryFlags memory, Path logFile, String mainClass) {
+        return child(mainClass, classpath, logFile, true)
+                // The order of Flink's start scripts: memory flags, then env.java.opts; the caller's options last,
+                // to win.
+                .jvmArgs(memory.jvmArgs())
+                .jvmArgs(FlinkConfig.jvmArgs(interceptUserExit))
+                .jvmArgs(extraJvmArgs)
+                .jvmArg("-Dlog.file=" + logFile.toAbsolutePath())
+                .jvmArg("-Dlog4j.configurationFile=" + log4jConfigFile().toAbsolutePath())
+                .jvmArg("-Djava.io.tmpdir=" + tmpDirectory().toAbsolutePath())
+                .watchParent(launcherDirectory())
+                .args(List.of("--configDir", configDirectory().toAbsolutePath().toString()))
+                .args(memory.dynamicArgs());
     }
 
-    private Process launch(List<String> command, Path output, boolean append) {
-        LOG.debug("Launching {}", command);
+    /** A child JVM in the work directory with the environment Flink's bin/config.sh exports. */
+    private ChildJvm.Builder child(String mainClass, String classpath, Path output, boolean append) {
+        return ChildJvm.builder(javaExecutable, mainClass)
+                .classpath(classpath)
+                .workingDirectory(workDirectory)
+                .output(output, append)
+                // Flink looks for plugins in FLINK_PLUGINS_DIR (an empty folder here).
+                .environment("FLINK_CONF_DIR", configDirectory().toAbsolutePath().toString())
+                .environment("FLINK_PLUGINS_DIR", pluginsDirectory().toAbsolutePath().toString())
+                .environment("FLINK_LOG_DIR", jobManagerLog().getParent().toAbsolutePath().toString());
+    }
+
+    private static Process launch(ChildJvm.Builder builder) {
+        ChildJvm jvm = builder.build();
+        LOG.debug("Launching {}", jvm.command());
         try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(workDirectory.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(output.toFile())
-                            : ProcessBuilder.Redirect.to(output.toFile()));
-            Map<String, String> env = builder.environment();
-            // What bin/config.sh exports; Flink looks for plugins in FLINK_PLUGINS_DIR (an empty folder here).
-            env.put("FLINK_CONF_DIR", configDirectory().toAbsolutePath().toString());
-            env.put("FLINK_PLUGINS_DIR", workDirectory.resolve("plugins").toAbsolutePath().toString());
-            env.put("FLINK_LOG_DIR", jobManagerLog().getParent().toAbsolutePath().toString());
-            Process p = builder.start();
-            p.getOutputStream().close();
-            return p;
+            return jvm.start();
         } catch (IOException e) {
-            throw new FlinkClusterException("could not launch " + command.get(0) + " for "
-                    + command.get(command.size() - 1), e);
+            throw new FlinkClusterException(e.getMessage(), e);
         }
     }
 
     private void awaitSlots(Instant deadline, long jmOffset, long tmOffset) {
-        Exception lastError = null;
-        String lastOverview = "(none)";
-        while (true) {
-            Process jm = jobManager;
-            Process tm = taskManager;
-            if (!jm.isAlive()) {
-                throw startFailure("the JobManager exited with code " + jm.exitValue() + " before the cluster was ready",
-                        jmOffset, tmOffset, lastError);
-            }
-            if (!tm.isAlive()) {
-                throw startFailure("the TaskManager exited with code " + tm.exitValue()
-                        + " before the cluster was ready", jmOffset, tmOffset, lastError);
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw startFailure("the TaskManager's " + taskSlots + " slots did not show up within " + startupTimeout
-                        + " (last /overview: " + lastOverview + ")", jmOffset, tmOffset, lastError);
-            }
-            // A cheap TCP probe first, so a closed port does not cost an HTTP client exception per poll.
-            if (acceptsConnections(restPort)) {
-                try {
-                    JsonNode overview = rest.overview(Duration.ofSeconds(5));
-                    lastOverview = overview.toString();
-                    if (overview.path("taskmanagers").asInt() >= 1 && overview.path("slots-total").asInt() >= taskSlots) {
-                        return;
-                    }
-                } catch (IOException | RuntimeException e) {
-                    lastError = e;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw startFailure("interrupted while waiting for the cluster", jmOffset, tmOffset, e);
-                }
-            }
-            sleep(POLL_MILLIS);
+        Process jm = jobManager;
+        Process tm = taskManager;
+        FlinkRestClient client = rest;
+        String[] lastOverview = {"(none)"};
+        StartupWait.Outcome outcome;
+        try {
+            // A cheap TCP probe comes first, so a closed port does not cost an HTTP client exception per poll.
+            outcome = StartupWait.await(List.of(jm, tm), deadline, Duration.ofMillis(POLL_MILLIS), FlinkConfig.HOST,
+                    restPort, () -> {
+                        JsonNode overview = client.overview(Duration.ofSeconds(5));
+                        lastOverview[0] = overview.toString();
+                        return overview.path("taskmanagers").asInt() >= 1
+                                && overview.path("slots-total").asInt() >= taskSlots;
+                    });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw startFailure("interrupted while waiting for the cluster", jmOffset, tmOffset, e);
         }
-    }
-
-    private static boolean acceptsConnections(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(FlinkConfig.HOST, port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
+        if (outcome.status() == StartupWait.Status.EXITED) {
+            throw startFailure((outcome.exited() == jm ? "the JobManager" : "the TaskManager") + " exited with code "
+                    + outcome.exited().exitValue() + " before the cluster was ready", jmOffset, tmOffset,
+                    outcome.lastError());
+        }
+        if (outcome.status() == StartupWait.Status.TIMED_OUT) {
+            throw startFailure("the TaskManager's " + taskSlots + " slots did not show up within " + startupTimeout
+                    + " (last /overview: " + lastOverview[0] + ")", jmOffset, tmOffset, outcome.lastError());
         }
     }
 
@@ -671,48 +647,11 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     private void stopProcesses(Duration grace) {
-        Process tm = taskManager;
-        Process jm = jobManager;
         // SIGTERM to both at once: each runs its own shutdown; waiting for one before the other only adds time.
-        for (Process p : new Process[] {tm, jm}) {
-            if (p != null && p.isAlive()) {
-                if (grace.isZero()) {
-                    p.destroyForcibly();
-                } else {
-                    p.destroy();
-                }
-            }
-        }
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (Process p : new Process[] {tm, jm}) {
-            if (p == null) {
-                continue;
-            }
-            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            if (!waitFor(p, left)) {
-                if (!grace.isZero()) {
-                    LOG.warn("Flink process {} did not stop within {}; killing it", p.pid(), grace);
-                }
-                p.destroyForcibly();
-                if (!waitFor(p, KILL_WAIT)) {
-                    LOG.warn("Flink process {} still alive {} after SIGKILL", p.pid(), KILL_WAIT);
-                }
-            }
-        }
+        ChildProcesses.stop(Arrays.asList(taskManager, jobManager), grace, KILL_WAIT, PROCESS_WARNINGS);
         taskManager = null;
         jobManager = null;
         rest = null;
-    }
-
-    /** Waits for a process; when interrupted, kills it (the caller is giving up) and keeps the interrupt flag. */
-    private static boolean waitFor(Process p, Duration timeout) {
-        try {
-            return p.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            return false;
-        }
     }
 
     private static void sleep(long millis) {
@@ -728,70 +667,19 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         return p != null && p.isAlive() ? OptionalLong.of(p.pid()) : OptionalLong.empty();
     }
 
-    private static long size(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static void appendLine(Path file, String line) {
-        try {
-            Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + file, e);
-        }
-    }
-
     private void registerShutdownHook() {
         if (shutdownHook == null) {
-            shutdownHook = new Thread(this::onJvmShutdown, "cellwatch-flink-cluster-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            // Reads the process fields at shutdown, without the monitor: a thread stuck in start() must not block
+            // the JVM's exit.
+            shutdownHook = ChildShutdownHook.register("cellwatch-flink-cluster-shutdown",
+                    () -> Arrays.asList(taskManager, jobManager), SHUTDOWN_HOOK_STOP_TIMEOUT,
+                    this::deleteTemporaryWorkDirectory);
         }
     }
 
-    /** Runs in the shutdown hook, without the monitor: a thread stuck in start() must not block JVM exit. */
-    private void onJvmShutdown() {
-        Process[] processes = {taskManager, jobManager};
-        for (Process p : processes) {
-            if (p != null && p.isAlive()) {
-                p.destroy();
-            }
-        }
-        long deadline = System.nanoTime() + SHUTDOWN_HOOK_STOP_TIMEOUT.toNanos();
-        for (Process p : processes) {
-            if (p == null) {
-                continue;
-            }
-            try {
-                if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }
+    private void deleteTemporaryWorkDirectory() {
         if (deleteWorkDirectoryOnClose) {
-            deleteRecursively(workDirectory);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete {}: {}", path, e.toString());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete {}: {}", directory, e.toString());
+            ChildFiles.deleteRecursively(workDirectory, LOG::warn);
         }
     }
 
@@ -804,8 +692,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         private String taskManagerProcessSize = DEFAULT_TASK_MANAGER_PROCESS_SIZE;
         private final Map<String, String> config = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
-        private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin",
-                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows") ? "java.exe" : "java");
+        private Path javaExecutable = ChildJvm.defaultJavaExecutable();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
         private Builder() {
@@ -910,10 +797,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
          * @return this builder
          */
         public Builder startupTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startup timeout must be positive: " + timeout);
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = StartupWait.requirePositive(timeout);
             return this;
         }
 

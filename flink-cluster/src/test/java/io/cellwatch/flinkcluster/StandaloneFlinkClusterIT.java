@@ -9,6 +9,7 @@ import io.cellwatch.core.alert.AlertIds;
 import io.cellwatch.core.alert.AlertJson;
 import io.cellwatch.core.model.CellForm;
 import io.cellwatch.core.rules.UpperChargeVoltageRule;
+import io.cellwatch.core.testing.TelemetryRecords;
 import io.cellwatch.kafka.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -24,6 +24,7 @@ import io.cellwatch.core.model.MarkType;
 import io.cellwatch.core.rules.TemperatureReturnRule;
 import io.cellwatch.core.rules.UpperChargeVoltageRule;
 import io.cellwatch.core.rules.VoltageDropRule;
+import io.cellwatch.core.testing.TelemetryRecords;
 import io.cellwatch.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;

@@ -1,36 +1,32 @@
 package io.cellwatch.kafka.embedded;
 
-import io.cellwatch.kafka.embedded.child.BrokerChildMain;
-import java.io.File;
+import io.cellwatch.process.BuildTimeClasspath;
+import io.cellwatch.process.ChildFiles;
+import io.cellwatch.process.ChildJvm;
+import io.cellwatch.process.ChildProcesses;
+import io.cellwatch.process.ChildShutdownHook;
+import io.cellwatch.process.LogTail;
+import io.cellwatch.process.LoopbackPorts;
+import io.cellwatch.process.StartupWait;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +59,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    /** Warnings about the broker's processes; the messages start with "process <pid>". */
+    private static final Consumer<String> PROCESS_WARNINGS = message -> LOG.warn("Kafka broker {}", message);
+
+    /**
+     * The broker child JVM's classpath, written by this module's pom: {@code broker.classpath} (compile + provided
+     * scope: kafka_2.13 with its dependencies and the log4j2 slf4j binding), then {@code broker-runtime.classpath}
+     * (compile + runtime scope: adds the compression libraries kafka-clients declares as runtime).
+     */
+    static final BuildTimeClasspath BROKER_CLASSPATH = BuildTimeClasspath.of(EmbeddedKafkaBroker.class,
+            "the Kafka broker classpath", "embedded-kafka", "broker.classpath", "broker-runtime.classpath");
 
     /** A small heap keeps a test broker cheap on a 2-core machine; G1 keeps its pauses short. */
     private static final List<String> DEFAULT_JVM_ARGS = List.of(
@@ -80,7 +86,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Attempts with freshly picked ports when another process took a picked port before the broker bound it. */
     private static final int PORT_ATTEMPTS = 3;
     private static final int LOG_TAIL_LINES = 60;
-    private static final long POLL_MILLIS = 100;
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private final Path dataDirectory;
     private final boolean deleteDataDirectoryOnClose;
@@ -101,7 +107,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private boolean portsFixed;
     private boolean closed;
-    private Thread shutdownHook;
+    private ChildShutdownHook shutdownHook;
 
     private EmbeddedKafkaBroker(Builder builder, Path dataDirectory, boolean temporary) {
         this.dataDirectory = dataDirectory;
@@ -150,7 +156,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (!portsFixed) {
                 pickPorts();
             }
-            long logOffset = logSize();
+            long logOffset = LogTail.endOffset(logFile());
             try {
                 launchAndAwaitReady(Instant.now().plus(startupTimeout), logOffset);
                 break;
@@ -197,10 +203,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (p == null) {
             return;
         }
-        p.destroyForcibly();
-        if (!waitFor(p, KILL_WAIT)) {
-            LOG.warn("Kafka broker process {} still alive {} after SIGKILL", p.pid(), KILL_WAIT);
-        }
+        ChildProcesses.kill(p, KILL_WAIT, PROCESS_WARNINGS);
         process = null;
     }
 
@@ -227,16 +230,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         closed = true;
         stopProcess(GRACEFUL_STOP_TIMEOUT);
         if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is exiting and the hook runs anyway; nothing to undo.
-            }
+            shutdownHook.remove();
             shutdownHook = null;
         }
-        if (deleteDataDirectoryOnClose) {
-            deleteRecursively(dataDirectory);
-        }
+        deleteTemporaryDataDirectory();
     }
 
     /**
@@ -354,24 +351,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             // directory so a killed broker leaves nothing behind elsewhere.
             Files.createDirectories(childTempDirectory());
             // Copied out of the jar because log4j2 reads a file, and the resource may sit inside a jar.
-            copyResource(EmbeddedKafkaBroker.class, "broker-log4j2.properties", log4jConfigFile());
-            // Only this one class file goes onto the broker classpath, never the caller's whole jar (which may
-            // be a shaded jar with other versions of the broker's dependencies).
-            String childClass = BrokerChildMain.class.getName().replace('.', '/') + ".class";
-            copyResource(BrokerChildMain.class, BrokerChildMain.class.getSimpleName() + ".class",
-                    launcherDirectory().resolve(childClass));
+            ChildFiles.copyResource(EmbeddedKafkaBroker.class, "broker-log4j2.properties", log4jConfigFile());
         } catch (IOException e) {
             throw new EmbeddedKafkaException("could not prepare the data directory " + dataDirectory, e);
-        }
-    }
-
-    private static void copyResource(Class<?> anchor, String name, Path target) throws IOException {
-        try (InputStream in = anchor.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("resource " + name + " not found next to " + anchor.getName());
-            }
-            Files.createDirectories(target.getParent());
-            Files.write(target, in.readAllBytes());
         }
     }
 
@@ -384,49 +366,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Asks the OS for a free loopback port, different from {@code avoid}. */
     private static int freePort(int avoid) {
-        for (int i = 0; i < 10; i++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(BrokerConfig.HOST, 0));
-                int p = socket.getLocalPort();
-                if (p != avoid) {
-                    return p;
-                }
-            } catch (IOException e) {
-                throw new EmbeddedKafkaException("could not find a free port on " + BrokerConfig.HOST, e);
-            }
+        try {
+            return LoopbackPorts.pickFree(BrokerConfig.HOST, avoid);
+        } catch (IOException e) {
+            throw new EmbeddedKafkaException("could not find a free port on " + BrokerConfig.HOST, e);
         }
-        throw new EmbeddedKafkaException("could not find a second free port on " + BrokerConfig.HOST);
     }
 
     private void launchAndAwaitReady(Instant deadline, long logOffset) {
         BrokerConfig.write(serverPropertiesFile(),
                 BrokerConfig.serverProperties(logDirectory(), port, controllerPort, extraBrokerProperties));
-        appendToLog("=== " + Instant.now() + " embedded-kafka: starting broker on " + BrokerConfig.HOST + ":" + port
-                + " (controller port " + controllerPort + ") ===");
-        String classpath = BrokerClasspath.asString();
+        ChildFiles.appendLine(logFile(), "=== " + Instant.now() + " embedded-kafka: starting broker on "
+                + BrokerConfig.HOST + ":" + port + " (controller port " + controllerPort + ") ===");
+        String classpath = brokerClasspath();
         if (!Files.exists(logDirectory().resolve("meta.properties"))) {
             format(classpath, deadline, logOffset);
         }
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable.toString());
-        command.addAll(DEFAULT_JVM_ARGS);
-        command.addAll(extraJvmArgs); // after the defaults, so that e.g. a caller's -Xmx wins
-        command.addAll(commonSystemProperties());
-        command.add("-D" + BrokerChildMain.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
-        command.add("-cp");
-        command.add(launcherDirectory() + File.pathSeparator + classpath);
-        command.add(BrokerChildMain.class.getName());
-        command.add(serverPropertiesFile().toString());
-        Process p = launch(command);
+        // Under the parent watchdog: only its class file, copied into launcher/, goes in front of the broker
+        // classpath, never the caller's whole jar (which may be a shaded jar with other versions of the broker's
+        // dependencies).
+        Process p = launch(child("kafka.Kafka", classpath)
+                .jvmArgs(DEFAULT_JVM_ARGS)
+                .jvmArgs(extraJvmArgs) // after the defaults, so that e.g. a caller's -Xmx wins
+                .jvmArgs(commonSystemProperties())
+                .watchParent(launcherDirectory())
+                .arg(serverPropertiesFile().toString()));
         process = p;
         try {
             awaitReady(p, deadline, logOffset);
         } catch (RuntimeException e) {
             // Never leave a half-started broker behind: the caller gets an exception, not a handle to stop it.
-            p.destroyForcibly();
-            waitFor(p, KILL_WAIT);
+            ChildProcesses.kill(p, KILL_WAIT, PROCESS_WARNINGS);
             process = null;
             throw e;
+        }
+    }
+
+    private static String brokerClasspath() {
+        try {
+            return BROKER_CLASSPATH.asString();
+        } catch (IOException e) {
+            throw new EmbeddedKafkaException(e.getMessage(), e);
         }
     }
 
@@ -438,18 +418,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Runs {@code StorageTool format} in its own JVM, because it ends with System.exit. */
     private void format(String classpath, Instant deadline, long logOffset) {
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable.toString());
-        command.addAll(FORMATTER_JVM_ARGS);
-        command.addAll(commonSystemProperties());
-        command.add("-cp");
-        command.add(classpath);
-        command.addAll(List.of("kafka.tools.StorageTool", "format", "-t", clusterId,
-                "-c", serverPropertiesFile().toString(), "--ignore-formatted"));
-        Process formatter = launch(command);
-        if (!waitFor(formatter, Duration.between(Instant.now(), deadline))) {
-            formatter.destroyForcibly();
-            waitFor(formatter, KILL_WAIT);
+        Process formatter = launch(child("kafka.tools.StorageTool", classpath)
+                .jvmArgs(FORMATTER_JVM_ARGS)
+                .jvmArgs(commonSystemProperties())
+                .args(List.of("format", "-t", clusterId, "-c", serverPropertiesFile().toString(),
+                        "--ignore-formatted")));
+        if (!ChildProcesses.waitFor(formatter, Duration.between(Instant.now(), deadline))) {
+            ChildProcesses.kill(formatter, KILL_WAIT, PROCESS_WARNINGS);
             throw failure("formatting the storage did not finish within " + startupTimeout, logOffset, null);
         }
         if (formatter.exitValue() != 0) {
@@ -457,58 +432,51 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private Process launch(List<String> command) {
-        LOG.debug("Launching {}", command);
+    /** A child JVM in the data directory whose output goes to {@link #logFile()}. */
+    private ChildJvm.Builder child(String mainClass, String classpath) {
+        return ChildJvm.builder(javaExecutable, mainClass)
+                .classpath(classpath)
+                .workingDirectory(dataDirectory)
+                .output(logFile(), true);
+    }
+
+    private static Process launch(ChildJvm.Builder builder) {
+        ChildJvm jvm = builder.build();
+        LOG.debug("Launching {}", jvm.command());
         try {
-            Process p = new ProcessBuilder(command)
-                    .directory(dataDirectory.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
-                    .start();
-            // Kafka never reads stdin; close our end so no pipe is left open.
-            p.getOutputStream().close();
-            return p;
+            return jvm.start();
         } catch (IOException e) {
-            throw new EmbeddedKafkaException("could not launch " + command.get(0) + " " + command.get(command.size() - 1), e);
+            throw new EmbeddedKafkaException(e.getMessage(), e);
         }
     }
 
     private void awaitReady(Process p, Instant deadline, long logOffset) {
-        Admin admin = null;
-        Exception lastError = null;
+        List<Admin> admin = new ArrayList<>(1); // created on the first probe, closed at the end
         try {
-            while (true) {
-                if (!p.isAlive()) {
-                    throw failure("the broker process exited with code " + p.exitValue()
-                            + " before it became ready", logOffset, lastError);
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw failure("the broker did not answer within " + startupTimeout, logOffset, lastError);
-                }
-                // A cheap TCP probe first: an AdminClient polling a closed port logs a warning every attempt.
-                if (acceptsConnections(port)) {
-                    if (admin == null) {
-                        admin = Admin.create(readinessAdminConfig());
-                    }
-                    try {
-                        Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
-                                .nodes().get(3, TimeUnit.SECONDS);
-                        if (!nodes.isEmpty()) {
-                            return;
+            // A TCP probe comes first: an AdminClient polling a closed port logs a warning every attempt.
+            StartupWait.Outcome outcome = StartupWait.await(List.of(p), deadline, POLL_INTERVAL, BrokerConfig.HOST,
+                    port, () -> {
+                        if (admin.isEmpty()) {
+                            admin.add(Admin.create(readinessAdminConfig()));
                         }
-                    } catch (ExecutionException | TimeoutException e) {
-                        lastError = e;
-                    }
-                }
-                Thread.sleep(POLL_MILLIS);
+                        return !admin.get(0).describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                                .nodes().get(3, TimeUnit.SECONDS).isEmpty();
+                    });
+            switch (outcome.status()) {
+                case READY:
+                    return;
+                case EXITED:
+                    throw failure("the broker process exited with code " + p.exitValue()
+                            + " before it became ready", logOffset, outcome.lastError());
+                default:
+                    throw failure("the broker did not answer within " + startupTimeout, logOffset,
+                            outcome.lastError());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure("interrupted while waiting for the broker", logOffset, e);
         } finally {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(2));
-            }
+            admin.forEach(a -> a.close(Duration.ofSeconds(2)));
         }
     }
 
@@ -525,15 +493,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return config;
     }
 
-    private static boolean acceptsConnections(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(BrokerConfig.HOST, port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private EmbeddedKafkaException failure(String reason, long logOffset, Throwable cause) {
         String message = "Kafka broker in " + dataDirectory + ": " + reason + ". Last lines of " + logFile() + ":\n"
                 + LogTail.lastLines(logFile(), logOffset, LOG_TAIL_LINES);
@@ -545,84 +504,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (p == null) {
             return;
         }
-        if (p.isAlive()) {
-            p.destroy();
-            if (!waitFor(p, grace)) {
-                LOG.warn("Kafka broker process {} did not stop within {}; killing it", p.pid(), grace);
-                p.destroyForcibly();
-                waitFor(p, KILL_WAIT);
-            }
-        }
+        ChildProcesses.stop(List.of(p), grace, KILL_WAIT, PROCESS_WARNINGS);
         process = null;
-    }
-
-    /** Waits for a process; when interrupted, kills it (the caller is giving up) and keeps the interrupt flag. */
-    private static boolean waitFor(Process p, Duration timeout) {
-        try {
-            return p.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            return false;
-        }
-    }
-
-    private long logSize() {
-        try {
-            return Files.exists(logFile()) ? Files.size(logFile()) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private void appendToLog(String line) {
-        try {
-            Files.writeString(logFile(), line + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + logFile(), e);
-        }
     }
 
     private void registerShutdownHook() {
         if (shutdownHook == null) {
-            shutdownHook = new Thread(this::onJvmShutdown, "cellwatch-embedded-kafka-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            // Reads the process field at shutdown, without the monitor: a thread stuck in start() must not block
+            // the JVM's exit.
+            shutdownHook = ChildShutdownHook.register("cellwatch-embedded-kafka-shutdown",
+                    () -> Collections.singletonList(process), SHUTDOWN_HOOK_STOP_TIMEOUT,
+                    this::deleteTemporaryDataDirectory);
         }
     }
 
-    /** Runs in the shutdown hook, without the monitor: a thread stuck in start() must not block JVM exit. */
-    private void onJvmShutdown() {
-        Process p = process;
-        if (p != null && p.isAlive()) {
-            p.destroy();
-            try {
-                if (!p.waitFor(SHUTDOWN_HOOK_STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-            }
-        }
+    private void deleteTemporaryDataDirectory() {
         if (deleteDataDirectoryOnClose) {
-            deleteRecursively(dataDirectory);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("Could not delete {}: {}", path, e.toString());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("Could not delete {}: {}", directory, e.toString());
+            ChildFiles.deleteRecursively(dataDirectory, LOG::warn);
         }
     }
 
@@ -636,9 +534,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int controllerPort;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
-        private Path javaExecutable = Path.of(System.getProperty("java.home"), "bin",
-                System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")
-                        ? "java.exe" : "java");
+        private Path javaExecutable = ChildJvm.defaultJavaExecutable();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
 
         private Builder() {
@@ -740,10 +636,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
          * @return this builder
          */
         public Builder startupTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("startup timeout must be positive: " + timeout);
-            }
-            this.startupTimeout = timeout;
+            this.startupTimeout = StartupWait.requirePositive(timeout);
             return this;
         }
 

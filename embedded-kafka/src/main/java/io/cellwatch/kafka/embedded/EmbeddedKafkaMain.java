@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs an {@link EmbeddedKafkaBroker} by hand until Ctrl-C.
  *
  * <pre>
- * java -cp "embedded-kafka/target/classes:$(cat embedded-kafka/target/classes/io/cellwatch/kafka/embedded/broker.classpath)" \
+ * java -cp "embedded-kafka/target/classes:child-process/target/classes:$(cat embedded-kafka/target/classes/io/cellwatch/kafka/embedded/broker.classpath)" \
  *     io.cellwatch.kafka.embedded.EmbeddedKafkaMain --data-dir /tmp/kafka --port 9092
  * </pre>
  *
- * <p>(The broker classpath file also holds kafka-clients, slf4j and log4j2, which is all this class needs.)
+ * <p>(The broker classpath file also holds kafka-clients, slf4j and log4j2; with child-process that is all this
+ * class needs.)
  */
 public final class EmbeddedKafkaMain {
 

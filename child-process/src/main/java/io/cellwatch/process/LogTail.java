@@ -1,4 +1,4 @@
-package io.cellwatch.kafka.embedded;
+package io.cellwatch.process;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads the end of the broker's log file for error messages, without loading a large log into memory. */
-final class LogTail {
+/**
+ * Reads the end of a child JVM's log file for error messages, without loading a large log into memory. A log that
+ * collects the output of several runs is read from an offset taken before the run started ({@link #endOffset}).
+ */
+public final class LogTail {
 
     /** Enough bytes for the last few dozen log lines, including a stack trace. */
     private static final int MAX_BYTES = 32 * 1024;
@@ -21,11 +24,11 @@ final class LogTail {
      * Returns the last lines of a file, starting no earlier than {@code fromOffset}.
      *
      * @param file       the log file
-     * @param fromOffset ignore everything before this byte offset (output of an earlier run of the broker)
+     * @param fromOffset ignore everything before this byte offset (output of an earlier run)
      * @param maxLines   at most this many lines
      * @return the lines joined with {@code \n}, or a short note when the file is missing or empty
      */
-    static String lastLines(Path file, long fromOffset, int maxLines) {
+    public static String lastLines(Path file, long fromOffset, int maxLines) {
         if (!Files.isRegularFile(file)) {
             return "(no log file at " + file + ")";
         }
@@ -57,7 +60,21 @@ final class LogTail {
      * @param text       the text to look for
      * @return true when found
      */
-    static boolean contains(Path file, long fromOffset, String text) {
+    public static boolean contains(Path file, long fromOffset, String text) {
         return lastLines(file, fromOffset, Integer.MAX_VALUE).contains(text);
+    }
+
+    /**
+     * Returns the current size of a log, to be passed as {@code fromOffset} once the next run has written to it.
+     *
+     * @param file the log file
+     * @return its size in bytes; 0 when it is missing or cannot be read
+     */
+    public static long endOffset(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
     }
 }
