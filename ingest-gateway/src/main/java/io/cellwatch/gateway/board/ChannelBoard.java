@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.cellwatch.core.alert.Alert;
@@ -35,6 +36,11 @@ public final class ChannelBoard {
     private final ArrayDeque<AlertView> alerts = new ArrayDeque<>();
     private final Map<String, AlertView> alertsById = new LinkedHashMap<>();
     private final List<Consumer<AlertView>> alertListeners = new CopyOnWriteArrayList<>();
+    /**
+     * One change counter for the whole board (not one per channel): a channel's version is the clock value of its
+     * latest change, so "changed since version N" means the same thing for every channel.
+     */
+    private final AtomicLong clock = new AtomicLong();
 
     private ChannelView view(final String channelId) {
         return channels.computeIfAbsent(channelId, ChannelView::new);
@@ -59,7 +65,7 @@ public final class ChannelBoard {
                 v.limits.put("temperatureReturnFraction", p.temperatureReturnFraction);
             }
             v.connected = true;
-            v.version++;
+            v.version = clock.incrementAndGet();
         }
     }
 
@@ -69,7 +75,7 @@ public final class ChannelBoard {
         if (v != null) {
             synchronized (v) {
                 v.connected = false;
-                v.version++;
+                v.version = clock.incrementAndGet();
             }
         }
     }
@@ -93,7 +99,7 @@ public final class ChannelBoard {
             v.force = f.force(last);
             v.lastSeenMillis = wallMillis;
             v.silentAlert = false;
-            v.version++;
+            v.version = clock.incrementAndGet();
         }
     }
 
@@ -126,7 +132,7 @@ public final class ChannelBoard {
                 v.lot = a.lot();
                 v.procedure = a.procedureId() + "@" + a.procedureVersion();
             }
-            v.version++;
+            v.version = clock.incrementAndGet();
         }
         alertListeners.forEach(l -> l.accept(av));
     }
@@ -164,7 +170,7 @@ public final class ChannelBoard {
             synchronized (v) {
                 v.safetyAlert = hasUnacknowledgedSafetyAlert(v.channelId);
                 v.stopConditionMet = true;
-                v.version++;
+                v.version = clock.incrementAndGet();
             }
         }
         alertListeners.forEach(l -> l.accept(av));
@@ -216,15 +222,29 @@ public final class ChannelBoard {
         return out;
     }
 
-    /** Highest change counter of any channel: a feed sends channels changed since its last tick. */
+    /**
+     * The board's change counter: every channel changed after this value was read has a higher version, so a feed
+     * reads it, then sends {@link #channelSnapshots(long) the channels changed since} the value it read last time.
+     */
     public long version() {
-        long max = 0;
+        return clock.get();
+    }
+
+    /**
+     * Gives a new version to every channel whose state changed with the passing of time alone (its data became
+     * older than {@link #SILENT_AFTER_MILLIS}), so that a feed sending only changed channels also sends those.
+     * Called by the feed before each tick.
+     */
+    public void noticeSilence(final long nowMillis) {
         for (ChannelView v : channels.values()) {
             synchronized (v) {
-                max = Math.max(max, v.version);
+                final boolean silent = v.lastSeenMillis > 0 && nowMillis - v.lastSeenMillis > SILENT_AFTER_MILLIS;
+                if (silent != v.silentByTime) {
+                    v.silentByTime = silent;
+                    v.version = clock.incrementAndGet();
+                }
             }
         }
-        return max;
     }
 
     /** One channel with its decimated history, or null. */

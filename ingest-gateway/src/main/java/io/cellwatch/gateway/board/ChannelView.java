@@ -33,7 +33,9 @@ public final class ChannelView {
     boolean safetyAlert;
     boolean stopConditionMet;
     boolean silentAlert;
-    /** Bumped on every change, so the live feed sends only what changed. */
+    /** Whether {@link ChannelBoard#noticeSilence} last saw this channel's data as too old. */
+    boolean silentByTime;
+    /** The board's clock value at this channel's latest change, so the live feed sends only what changed. */
     long version;
 
     private final long[] bucketStart = new long[BUCKETS];
@@ -69,25 +71,36 @@ public final class ChannelView {
         tAmb[newest] = ta;
     }
 
-    /** History buckets, oldest first, as {t ms, V min, V max, I, T cell, T ambient}. */
-    List<double[]> history() {
-        final List<double[]> out = new ArrayList<>();
+    /**
+     * History buckets, oldest first, as {t ms, V min, V max, I, T cell, T ambient}: t a whole number, readings
+     * rounded to 1e-6 (they are f32; more digits are noise) and absent ones null (JSON has no NaN).
+     */
+    List<Object[]> history() {
+        final List<Object[]> out = new ArrayList<>();
         if (newest < 0) {
             return out;
         }
         for (int k = 1; k <= BUCKETS; k++) {
             final int idx = (newest + k) % BUCKETS;
             if (bucketStart[idx] != 0) {
-                out.add(new double[] {bucketStart[idx], vMin[idx], vMax[idx], iLast[idx], tCell[idx], tAmb[idx]});
+                out.add(point(idx));
             }
         }
         return out;
     }
 
-    /** The newest bucket, or null. */
-    double[] latestPoint() {
-        return newest < 0 ? null
-            : new double[] {bucketStart[newest], vMin[newest], vMax[newest], iLast[newest], tCell[newest], tAmb[newest]};
+    /** The newest bucket (same layout as {@link #history()}), or null. */
+    Object[] latestPoint() {
+        return newest < 0 ? null : point(newest);
+    }
+
+    private Object[] point(final int idx) {
+        return new Object[] {bucketStart[idx], reading(vMin[idx]), reading(vMax[idx]), reading(iLast[idx]),
+            reading(tCell[idx]), reading(tAmb[idx])};
+    }
+
+    private static Double reading(final float v) {
+        return Float.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null;
     }
 
     /** The state shown on the tile. */

@@ -77,38 +77,52 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             send(ctx, req, error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"));
             return;
         }
-        final QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        final String path = uri.path();
-        final HttpMethod method = req.method();
-        final FullHttpResponse response;
-        if (path.equals("/health")) {
-            response = method == HttpMethod.GET ? json(HttpResponseStatus.OK, health.get()) : notAllowed();
-        } else if (path.equals("/metrics")) {
-            response = method == HttpMethod.GET ? text(PrometheusText.render(metrics.snapshot()),
-                "text/plain; version=0.0.4; charset=utf-8") : notAllowed();
-        } else if (path.equals("/api/channels")) {
-            response = method == HttpMethod.GET ? json(HttpResponseStatus.OK, Map.of("channels",
-                board.channelSnapshots(-1))) : notAllowed();
-        } else if (path.startsWith("/api/channels/")) {
-            final Map<String, Object> ch = board.channelWithHistory(decode(path.substring("/api/channels/".length())));
-            response = method != HttpMethod.GET ? notAllowed()
-                : ch == null ? error(HttpResponseStatus.NOT_FOUND, "no such channel") : json(HttpResponseStatus.OK, ch);
-        } else if (path.equals("/api/alerts")) {
-            response = method == HttpMethod.GET ? json(HttpResponseStatus.OK, Map.of("alerts",
-                board.alerts(limit(uri)))) : notAllowed();
-        } else if (path.startsWith("/api/alerts/") && path.endsWith("/ack")) {
-            response = method == HttpMethod.POST ? acknowledge(req,
-                decode(path.substring("/api/alerts/".length(), path.length() - "/ack".length()))) : notAllowed();
-        } else if (path.equals("/") || path.equals("/index.html")) {
-            response = resource(DASHBOARD + "index.html");
-        } else if (path.startsWith("/static/uplot/")) {
-            response = resource(UPLOT + safe(path.substring("/static/uplot/".length())));
-        } else if (path.startsWith("/static/")) {
-            response = resource(DASHBOARD + safe(path.substring("/static/".length())));
-        } else {
-            response = error(HttpResponseStatus.NOT_FOUND, "no such resource");
+        FullHttpResponse response;
+        try {
+            response = route(req);
+        } catch (IllegalArgumentException e) { // a bad %-escape in the URL
+            response = error(HttpResponseStatus.BAD_REQUEST, "malformed URL");
         }
         send(ctx, req, response);
+    }
+
+    private FullHttpResponse route(final FullHttpRequest req) throws IOException {
+        final QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        // Ids are taken from the raw path and decoded once ('+' stays '+', %2F becomes '/'), static names from the
+        // decoded path, which is what the traversal check must see.
+        final String raw = uri.rawPath();
+        final String path = uri.path();
+        final HttpMethod method = req.method();
+        if (path.equals("/health")) {
+            return method == HttpMethod.GET ? json(HttpResponseStatus.OK, health.get()) : notAllowed();
+        } else if (path.equals("/metrics")) {
+            return method == HttpMethod.GET ? text(PrometheusText.render(metrics.snapshot()),
+                "text/plain; version=0.0.4; charset=utf-8") : notAllowed();
+        } else if (path.equals("/api/channels")) {
+            return method == HttpMethod.GET ? json(HttpResponseStatus.OK, Map.of("channels",
+                board.channelSnapshots(-1))) : notAllowed();
+        } else if (raw.startsWith("/api/channels/")) {
+            if (method != HttpMethod.GET) {
+                return notAllowed();
+            }
+            final Map<String, Object> ch = board.channelWithHistory(decodeSegment(raw.substring("/api/channels/".length())));
+            return ch == null ? error(HttpResponseStatus.NOT_FOUND, "no such channel") : json(HttpResponseStatus.OK, ch);
+        } else if (path.equals("/api/alerts")) {
+            return method == HttpMethod.GET ? json(HttpResponseStatus.OK, Map.of("alerts",
+                board.alerts(limit(uri)))) : notAllowed();
+        } else if (raw.startsWith("/api/alerts/") && raw.endsWith("/ack")) {
+            return method == HttpMethod.POST ? acknowledge(req,
+                decodeSegment(raw.substring("/api/alerts/".length(), raw.length() - "/ack".length()))) : notAllowed();
+        } else if (path.equals("/") || path.equals("/index.html")) {
+            return method == HttpMethod.GET ? resource(DASHBOARD + "index.html") : notAllowed();
+        } else if (path.startsWith("/static/uplot/")) {
+            return method == HttpMethod.GET ? resource(UPLOT + safe(path.substring("/static/uplot/".length())))
+                : notAllowed();
+        } else if (path.startsWith("/static/")) {
+            return method == HttpMethod.GET ? resource(DASHBOARD + safe(path.substring("/static/".length())))
+                : notAllowed();
+        }
+        return error(HttpResponseStatus.NOT_FOUND, "no such resource");
     }
 
     private FullHttpResponse acknowledge(final FullHttpRequest req, final String alertId) {
@@ -119,7 +133,10 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
             final String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION, "");
             user = auth.startsWith("Bearer ") ? operatorsByToken.get(auth.substring(7).trim()) : null;
             if (user == null) {
-                return error(HttpResponseStatus.UNAUTHORIZED, "acknowledging needs 'Authorization: Bearer <operator token>'");
+                final FullHttpResponse r = error(HttpResponseStatus.UNAUTHORIZED,
+                    "acknowledging needs 'Authorization: Bearer <operator token>'");
+                r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"cellwatch\"");
+                return r;
             }
         }
         String comment = "";
@@ -150,13 +167,18 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
-    private static String decode(final String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    /** One %-encoded path segment, decoded once; '+' is a plus in a path, not a space. */
+    private static String decodeSegment(final String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** Refuses path traversal: resource names are plain relative paths. */
+    /**
+     * Refuses path traversal and directory names (a class path folder would answer with a listing): resource names
+     * are plain relative file paths.
+     */
     private static String safe(final String p) {
-        return p.contains("..") || p.contains("//") || p.startsWith("/") ? "-invalid-" : p;
+        return p.isEmpty() || p.contains("..") || p.contains("//") || p.contains("\\") || p.startsWith("/")
+            || p.endsWith("/") || p.indexOf('\0') >= 0 ? "-invalid-" : p;
     }
 
     private FullHttpResponse resource(final String name) throws IOException {
@@ -185,6 +207,9 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
         if (name.endsWith(".svg")) {
             return "image/svg+xml";
+        }
+        if (name.endsWith(".png")) {
+            return "image/png";
         }
         return "application/octet-stream";
     }

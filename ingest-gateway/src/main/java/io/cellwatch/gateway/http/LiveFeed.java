@@ -3,8 +3,10 @@ package io.cellwatch.gateway.http;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,6 +16,7 @@ import io.cellwatch.gateway.board.ChannelBoard;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -21,38 +24,61 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dashboard's live feed over WebSocket. Every {@value #TICK_MILLIS} ms one message carries the channels that
- * changed (latest values and the newest decimated history point), alerts are pushed at once, and a heartbeat lets a
- * screen show that its feed is alive. One message is encoded once and shared by every client.
+ * changed (latest values and the newest decimated history point); it is sent even when nothing changed, so it is
+ * also the heartbeat that lets a screen see that its feed is alive. Alerts (new ones, and changes such as a command
+ * sent or an operator's acknowledgement) are pushed at once. One message is encoded once and shared by every client.
  *
  * <p>A client that reads too slowly is not allowed to grow the gateway's memory: while its socket is not writable
- * its ticks are skipped (when it is writable again it gets a full snapshot instead of the tick), and after
- * {@value #MAX_SKIPPED_TICKS} skipped ticks in a row it is closed with 1008 (policy violation).
+ * (more than the connection's high write-buffer water mark queued) its ticks are skipped (when it is writable again
+ * it gets a full snapshot instead of the tick), and after {@value #MAX_SKIPPED_TICKS} skipped ticks in a row it is
+ * closed with 1008 (policy violation). Alerts are never skipped, so a client whose queue still passes
+ * {@value #MAX_BACKLOG_BYTES} bytes (an alert storm to a reader that stalled) is closed at once. Either way a client
+ * holds at most about one message more than those bounds.
+ *
+ * <p>All sending runs on one event loop (the one given to {@link #start}), so the per-client counters need no locks.
  */
 public final class LiveFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
     static final long TICK_MILLIS = 500;
     static final int MAX_SKIPPED_TICKS = 20;
+    /** Queued bytes above which a client is closed without waiting for skipped ticks. */
+    static final int MAX_BACKLOG_BYTES = 1024 * 1024;
     private static final AttributeKey<int[]> SKIPPED = AttributeKey.valueOf("cellwatch.feed.skipped");
 
     private final ChannelBoard board;
+    private final long tickMillis;
     private final ObjectMapper json = new ObjectMapper();
     private final ChannelGroup clients = new DefaultChannelGroup("live-feed", GlobalEventExecutor.INSTANCE);
     private final LongAdder ticksSkipped = new LongAdder();
     private final LongAdder slowClientsClosed = new LongAdder();
+    private final AtomicLong largestBacklogBytes = new AtomicLong();
+    private volatile EventExecutor loop;
+    private volatile boolean closed;
     private ScheduledFuture<?> ticker;
     private long sentVersion;
 
     public LiveFeed(final ChannelBoard board) {
+        this(board, TICK_MILLIS);
+    }
+
+    /** With another tick period (tests: a slow client is found out in less time). */
+    LiveFeed(final ChannelBoard board, final long tickMillis) {
         this.board = board;
+        this.tickMillis = tickMillis;
         board.onAlert(this::pushAlert);
     }
 
     /** Starts the ticks on one event loop of {@code loops}. */
     public void start(final EventLoopGroup loops) {
-        ticker = loops.next().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        loop = loops.next();
+        ticker = loop.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
     /** A WebSocket handshake completed: send the full snapshot and add the client. */
@@ -72,21 +98,41 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void tick() {
-        final long version = board.version();
-        final List<Map<String, Object>> changed = board.channelSnapshots(sentVersion);
-        sentVersion = version;
-        final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "tick");
-        m.put("serverTimeMillis", System.currentTimeMillis());
-        m.put("channels", changed);
-        broadcast(encode(m), true);
+        try {
+            final long now = System.currentTimeMillis();
+            board.noticeSilence(now);
+            final long version = board.version();
+            final List<Map<String, Object>> changed = board.channelSnapshots(sentVersion);
+            sentVersion = version;
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "tick");
+            m.put("serverTimeMillis", now);
+            m.put("channels", changed);
+            broadcast(encode(m), true);
+        } catch (RuntimeException e) {
+            // a failed tick must not cancel the schedule (scheduleAtFixedRate stops after an exception)
+            LOG.warn("live feed tick failed: {}", e.toString());
+        }
     }
 
     private void pushAlert(final AlertView av) {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "alert");
         m.put("alert", ChannelBoard.toMap(av));
-        broadcast(encode(m), false);
+        final byte[] message = encode(m);
+        final EventExecutor l = loop;
+        if (closed) {
+            return;
+        }
+        if (l == null || l.inEventLoop()) {
+            broadcast(message, false);
+            return;
+        }
+        try {
+            l.execute(() -> broadcast(message, false));
+        } catch (RejectedExecutionException e) {
+            // the HTTP side is shutting down: there is no screen left to tell (the alert consumer must not fail)
+        }
     }
 
     private void broadcast(final byte[] message, final boolean skippable) {
@@ -98,10 +144,7 @@ public final class LiveFeed implements AutoCloseable {
                 if (!ch.isWritable() && skippable) {
                     ticksSkipped.increment();
                     if (++skipped[0] >= MAX_SKIPPED_TICKS) {
-                        slowClientsClosed.increment();
-                        ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-                            "reading too slowly")).addListener(f -> ch.close());
-                        ch.close();
+                        closeSlow(ch, "reading too slowly: " + skipped[0] + " ticks skipped");
                     }
                     continue;
                 }
@@ -112,13 +155,33 @@ public final class LiveFeed implements AutoCloseable {
                         catchUp = encode(snapshot());
                     }
                     ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(catchUp)));
-                    continue;
+                } else {
+                    ch.writeAndFlush(new TextWebSocketFrame(shared.retainedDuplicate()));
                 }
-                ch.writeAndFlush(new TextWebSocketFrame(shared.retainedDuplicate()));
+                final long backlog = backlogBytes(ch);
+                largestBacklogBytes.accumulateAndGet(backlog, Math::max);
+                if (backlog > MAX_BACKLOG_BYTES) {
+                    closeSlow(ch, "reading too slowly: " + backlog + " bytes queued");
+                }
             }
         } finally {
             shared.release();
         }
+    }
+
+    /** Bytes queued for the client and not yet taken by its socket. */
+    private static long backlogBytes(final Channel ch) {
+        final ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    private void closeSlow(final Channel ch, final String why) {
+        clients.remove(ch);
+        slowClientsClosed.increment();
+        LOG.info("live feed client {} closed: {}", ch.remoteAddress(), why);
+        // The close frame queues behind everything the client has not read, so close the socket right away.
+        ch.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "reading too slowly"));
+        ch.close();
     }
 
     private byte[] encode(final Object message) {
@@ -141,8 +204,14 @@ public final class LiveFeed implements AutoCloseable {
         return slowClientsClosed.sum();
     }
 
+    /** The most bytes ever queued for one client right after a message was handed to it (bounded, see above). */
+    public long largestBacklogBytes() {
+        return largestBacklogBytes.get();
+    }
+
     @Override
     public void close() {
+        closed = true;
         if (ticker != null) {
             ticker.cancel(false);
         }
