@@ -12,7 +12,10 @@ import io.cellwatch.gateway.command.CommandRouter;
 import io.cellwatch.gateway.kafka.KafkaRecordPublisher;
 import io.cellwatch.gateway.http.HttpApiHandler;
 import io.cellwatch.gateway.http.HttpChannelInitializer;
+import io.cellwatch.gateway.http.LineProtocolHttpHandler;
 import io.cellwatch.gateway.http.LiveFeed;
+import io.cellwatch.gateway.lineprotocol.LineProtocolWriter;
+import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
 import io.cellwatch.gateway.tcp.RigChannelInitializer;
 import io.cellwatch.gateway.tcp.NettyServer;
@@ -66,8 +69,15 @@ public final class CellWatchGateway implements AutoCloseable {
             http = new NettyServer(1);
             feed = new LiveFeed(board);
             feed.start(http.workers());
+            metrics.gauge("feed_clients_active", feed::clientCount);
+            metrics.gauge("feed_ticks_skipped", feed::ticksSkipped);
+            metrics.gauge("feed_slow_clients_closed", feed::slowClientsClosed);
+            metrics.gauge("commands_pending", router::pendingCount);
+            final LineProtocolHttpHandler lineProtocol = new LineProtocolHttpHandler(
+                new LineProtocolWriter(publisher, ProcedureLibrary.builtIn()), config.rigTokens(),
+                metrics.lineProtocolPointsIn, metrics.lineProtocolRequestsRejected);
             httpAddress = http.bind(config.bindAddress(), config.httpPort(), new HttpChannelInitializer(
-                new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed));
+                new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed, lineProtocol));
             LOG.info("gateway {} serving HTTP (dashboard, REST, /metrics, /health) on {}", config.instanceId(),
                 httpAddress);
         }

@@ -3,7 +3,9 @@ package io.cellwatch.gateway.metrics;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import io.cellwatch.core.codec.ErrorCode;
 
@@ -29,12 +31,20 @@ public final class GatewayMetrics {
     public final LongAdder commandsEscalated = new LongAdder();
     public final LongAdder alertsMalformed = new LongAdder();
     public final LongAdder silentRigsDisconnected = new LongAdder();
+    public final LongAdder lineProtocolPointsIn = new LongAdder();
+    public final LongAdder lineProtocolRequestsRejected = new LongAdder();
+    private final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
     private final Map<ErrorCode, LongAdder> rejected = new EnumMap<>(ErrorCode.class);
 
     public GatewayMetrics() {
         for (ErrorCode c : ErrorCode.values()) {
             rejected.put(c, new LongAdder());
         }
+    }
+
+    /** Registers a value read at snapshot time (e.g. the live feed's client count). */
+    public void gauge(final String name, final LongSupplier value) {
+        gauges.put(name, value);
     }
 
     /** Counts a rejection (an ERROR frame sent) by reason. */
@@ -66,6 +76,9 @@ public final class GatewayMetrics {
         m.put("commands_escalated", commandsEscalated.sum());
         m.put("alerts_malformed", alertsMalformed.sum());
         m.put("silent_rigs_disconnected", silentRigsDisconnected.sum());
+        m.put("line_protocol_points_in", lineProtocolPointsIn.sum());
+        m.put("line_protocol_requests_rejected", lineProtocolRequestsRejected.sum());
+        gauges.forEach((name, g) -> m.put(name, g.getAsLong()));
         for (Map.Entry<ErrorCode, LongAdder> e : rejected.entrySet()) {
             if (e.getKey() != ErrorCode.OK) {
                 m.put("frames_rejected{reason=" + e.getKey().name().toLowerCase() + "}", e.getValue().sum());

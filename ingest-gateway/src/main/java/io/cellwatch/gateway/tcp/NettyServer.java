@@ -43,9 +43,10 @@ public final class NettyServer implements AutoCloseable {
     }
 
     /** Stops accepting new connections; the open ones carry on (graceful shutdown, step 1). */
-    public void stopAccepting() {
+    public synchronized void stopAccepting() {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+            serverChannel = null; // closing twice (close() after stopAccepting()) is a no-op
         }
     }
 
