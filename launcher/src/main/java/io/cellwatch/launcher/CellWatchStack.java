@@ -3,6 +3,7 @@ package io.cellwatch.launcher;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.util.List;
 
 import io.cellwatch.gateway.CellWatchGateway;
 import io.cellwatch.gateway.GatewayConfig;
@@ -52,8 +53,15 @@ public final class CellWatchStack implements AutoCloseable {
         step(progress, "Kafka at " + bootstrapServers + "; ensuring topics ...");
         final GatewayConfig gw = config.gateway().withKafka(bootstrapServers);
         final JobConfig jc = config.job().withBootstrapServers(bootstrapServers);
-        TopicLayout.ensure(bootstrapServers, TopicLayout.topics(jc.samplesTopic(), jc.alertsTopic(),
-            jc.deadLettersTopic(), config.samplePartitions(), (short) 1));
+        if (config.embeddedKafka()) {
+            TopicLayout.ensure(bootstrapServers, TopicLayout.topics(jc.samplesTopic(), jc.alertsTopic(),
+                jc.deadLettersTopic(), config.samplePartitions(), (short) 1));
+        } else {
+            // A plant cluster's topics are created by its operators with the right replication (docs/deploy.md):
+            // creating them here with replication 1 would quietly weaken the durability of every sample.
+            TopicLayout.requireExisting(bootstrapServers, List.of(jc.samplesTopic(), jc.alertsTopic(),
+                jc.deadLettersTopic()));
+        }
 
         step(progress, "starting gateway ...");
         gateway = new CellWatchGateway(gw).start();

@@ -14,14 +14,24 @@ import io.cellwatch.core.config.ConfigException;
  * disagree.
  */
 public final class OptionSpec {
-    /** One {@code --name VALUE} option; {@code valueName} null for a switch. */
-    public record Option(String name, String valueName, String description) {
+    /** One {@code --name VALUE} option; {@code valueName} null for a switch; a repeatable one may be given often. */
+    public record Option(String name, String valueName, String description, boolean repeatable) {
     }
 
     /** The parsed command line: known options only. */
-    public record Parsed(Map<String, String> values, List<String> positional) {
+    public record Parsed(Map<String, String> values, Map<String, List<String>> repeated, List<String> positional) {
         public String get(final String name) {
             return values.get(name);
+        }
+
+        /** Every value of a repeatable option, in command-line order (empty when not given). */
+        public List<String> all(final String name) {
+            return repeated.getOrDefault(name, List.of());
+        }
+
+        /** Whether a switch was given. */
+        public boolean has(final String name) {
+            return "true".equalsIgnoreCase(values.get(name));
         }
     }
 
@@ -33,9 +43,15 @@ public final class OptionSpec {
         add("help", null, "print this help and exit");
     }
 
-    /** Adds an option taking a value. */
+    /** Adds an option taking a value ({@code valueName} null: a switch). */
     public OptionSpec add(final String name, final String valueName, final String description) {
-        options.put(name, new Option(name, valueName, description));
+        options.put(name, new Option(name, valueName, description, false));
+        return this;
+    }
+
+    /** Adds an option taking a value that may be given more than once ({@code --set a=1 --set b=2}). */
+    public OptionSpec addRepeatable(final String name, final String valueName, final String description) {
+        options.put(name, new Option(name, valueName, description, true));
         return this;
     }
 
@@ -49,7 +65,28 @@ public final class OptionSpec {
      *
      * @throws UsageException for an unknown option or an option without its value
      */
-    public Parsed parse(final List<String> args) {
+    public Parsed parse(final List<String> allArgs) {
+        // Repeatable options first: CommandLine keeps one value per name.
+        final Map<String, List<String>> repeated = new LinkedHashMap<>();
+        final List<String> args = new ArrayList<>();
+        for (int i = 0; i < allArgs.size(); i++) {
+            final String a = allArgs.get(i);
+            final Option o = a.startsWith("--") ? repeatable(a.substring(2)) : null;
+            if (o == null) {
+                args.add(a);
+                continue;
+            }
+            final int eq = a.indexOf('=');
+            final String value;
+            if (eq > 0) {
+                value = a.substring(eq + 1);
+            } else if (i + 1 < allArgs.size()) {
+                value = allArgs.get(++i);
+            } else {
+                throw new UsageException("--" + o.name() + " needs a value; see '" + command + " --help'");
+            }
+            repeated.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(value);
+        }
         final List<String> switches = new ArrayList<>();
         for (Option o : options.values()) {
             if (o.valueName() == null) {
@@ -74,7 +111,13 @@ public final class OptionSpec {
                     + "see '" + command + " --help'");
             }
         }
-        return new Parsed(Map.copyOf(cl.flags()), List.copyOf(cl.positional()));
+        return new Parsed(Map.copyOf(cl.flags()), Map.copyOf(repeated), List.copyOf(cl.positional()));
+    }
+
+    private Option repeatable(final String flag) {
+        final int eq = flag.indexOf('=');
+        final Option o = options.get(eq >= 0 ? flag.substring(0, eq) : flag);
+        return o != null && o.repeatable() ? o : null;
     }
 
     /** Option names, for tests and docs. */
@@ -95,7 +138,7 @@ public final class OptionSpec {
             }
             sb.append(" ".repeat(30 - col));
             col = 30;
-            for (String word : o.description().split(" ")) {
+            for (String word : (o.description() + (o.repeatable() ? " (repeatable)" : "")).split(" ")) {
                 if (col + word.length() + 1 > 110 && col > 30) {
                     sb.append('\n').append(" ".repeat(30));
                     col = 30;

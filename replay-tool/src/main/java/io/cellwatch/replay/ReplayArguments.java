@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 import io.cellwatch.core.model.CellForm;
-import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.replay.run.ChannelInfo;
 import io.cellwatch.replay.send.BatchSchedule;
 import io.cellwatch.replay.send.ReplayOptions;
@@ -23,22 +22,28 @@ import io.cellwatch.replay.send.ReplaySpeed;
  * The validated arguments of {@code replay}: one immutable value, built by {@link #parse}, which names the option
  * and the value in every error.
  *
- * @param runFile        the CSV run file
+ * @param runFile        the run file: CSV, or a binary run file (docs/run-file.md)
  * @param host           gateway host
  * @param port           gateway rig port
  * @param rigId          rig id sent in HELLO
  * @param token          rig token sent in HELLO (may be empty)
- * @param channel        the channel declaration
+ * @param channel        the channel declaration of a CSV run (defaults filled in)
  * @param batchSize      rows per SAMPLES frame
  * @param speed          pacing
- * @param startTime      rig time of run time 0
+ * @param startTime      rig time of run time 0 (now when not given)
  * @param ackTimeout     bounded wait for the last acknowledgements
  * @param connectTimeout TCP connect plus HELLO, for the first connection and each reconnect
  * @param reconnects     reconnect attempts allowed over the whole replay
+ * @param given          the channel options given on the command line (laid over a binary run file's declaration)
+ * @param rigGiven       whether --rig was given (a binary run file's own rig id is the default)
+ * @param startOption    --start-time as given: null, {@code now}, {@code file} or a date (a binary run file keeps its
+ *                       own times unless a date or {@code now} is given)
+ * @param runChannel     the channel of a binary run file to replay, null for its only one
  */
 public record ReplayArguments(Path runFile, String host, int port, String rigId, String token, ChannelInfo channel,
                               int batchSize, ReplaySpeed speed, Instant startTime, Duration ackTimeout,
-                              Duration connectTimeout, int reconnects) {
+                              Duration connectTimeout, int reconnects, ChannelOptions given, boolean rigGiven,
+                              String startOption, String runChannel) {
 
     public static final String DEFAULT_GATEWAY = "127.0.0.1:7411";
     public static final int DEFAULT_PORT = 7411;
@@ -55,24 +60,28 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
     /** The options of {@code replay}, in the order of its help. */
     public static final OptionSpec SPEC = new OptionSpec("replay")
         .add("gateway", "HOST:PORT", "gateway rig port to connect to (default " + DEFAULT_GATEWAY + ")")
-        .add("rig", "ID", "rig id sent in HELLO (default " + DEFAULT_RIG + ")")
+        .add("rig", "ID", "rig id sent in HELLO (default " + DEFAULT_RIG + "; a run file's own)")
         .add("token", "TOKEN", "rig token sent in HELLO (default: the environment variable " + TOKEN_ENV
             + ", else empty)")
-        .add("channel", "ID", "channel id to declare, e.g. rigX/ch01 (default RIG/ch01)")
-        .add("serial", "SERIAL", "cell serial number (default: the run file's name without extension)")
-        .add("lot", "LOT", "production lot of the cell (default empty)")
-        .add("procedure", "ID", "test procedure id from the procedure library, e.g. pse-app9/overcharge-protection "
-            + "(default " + DEFAULT_PROCEDURE + ")")
+        .add("channel", "ID", "channel id to declare, e.g. rigX/ch01 (default RIG/ch01; a run file's own)")
+        .add("serial", "SERIAL", "cell serial number (default: the CSV file's name without extension; a run "
+            + "file's own)")
+        .add("lot", "LOT", "production lot of the cell (default empty; a run file's own)")
+        .add("procedure", "ID[@N]", "test procedure from the procedure library, e.g. "
+            + "pse-app9/overcharge-protection@1 (default " + DEFAULT_PROCEDURE + "; a run file's own)")
         .add("procedure-version", "N", "version of the procedure, 0..65535 (default 1)")
-        .add("cell-form", "FORM", "cylindrical, prismatic or pouch (default cylindrical)")
-        .add("capacity-ah", "AH", "rated capacity in Ah, above 0 (default 1)")
+        .add("cell-form", "FORM", "cylindrical, prismatic or pouch (default cylindrical; a run file's own)")
+        .add("capacity-ah", "AH", "rated capacity in Ah, above 0 (default 1; a run file's own)")
         .add("upper-charge-voltage", "V", "declare the override upperChargeVoltage = V (default: none, the "
             + "rule's own limit applies)")
+        .addRepeatable("override", "NAME=VALUE", "declare a limit override, names as in docs/rules.md, e.g. "
+            + "voltage-drop.threshold=0.040")
+        .add("run-channel", "ID", "run files with several channels: the channel to replay (default: the only one)")
         .add("batch", "N", "rows per SAMPLES frame, 1.." + BatchSchedule.MAX_BATCH_SIZE + " (default "
             + DEFAULT_BATCH + ")")
         .add("speed", "S", "1 = real time, 100 = 100x faster, max = as fast as the gateway takes it (default 1)")
-        .add("start-time", "ISO", "rig time of run time 0, ISO-8601 with zone, e.g. 2026-01-01T00:00:00Z "
-            + "(default now)")
+        .add("start-time", "ISO", "rig time of run time 0, ISO-8601 with zone, e.g. 2026-01-01T00:00:00Z, or now, "
+            + "or file (default: now for CSV; a run file's own times)")
         .add("ack-timeout", "DUR", "how long to wait for the last acknowledgements, e.g. 30s, 500ms, 2m "
             + "(default 30s)")
         .add("connect-timeout", "DUR", "TCP connect plus HELLO, per attempt (default 10s)")
@@ -125,29 +134,20 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
             throw new UsageException("--rig must not be empty");
         }
         final String token = p.get("token") != null ? p.get("token") : env.getOrDefault(TOKEN_ENV, "");
-        final String channelId = orDefault(p.get("channel"), rig + "/ch01");
-        if (channelId.isBlank()) {
-            throw new UsageException("--channel must not be empty");
-        }
         final String fileName = String.valueOf(file.getFileName());
         final int dot = fileName.lastIndexOf('.');
-        final String serial = orDefault(p.get("serial"), dot > 0 ? fileName.substring(0, dot) : fileName);
-        final int procedureVersion = p.get("procedure-version") == null ? 1
-            : integer("procedure-version", p.get("procedure-version"), 0, 0xFFFF, "whole number");
-        final CellForm form = cellForm(orDefault(p.get("cell-form"), "cylindrical"));
-        final double capacity = p.get("capacity-ah") == null ? 1.0 : positive("capacity-ah", p.get("capacity-ah"));
-        final Map<String, Double> overrides = new TreeMap<>();
+        final Map<String, Double> overrides = new TreeMap<>(ChannelOptions.overrides("override", p.all("override")));
         if (p.get("upper-charge-voltage") != null) {
             overrides.put(ChannelInfo.UPPER_CHARGE_VOLTAGE, positive("upper-charge-voltage",
                 p.get("upper-charge-voltage")));
         }
+        final ChannelOptions given = ChannelOptions.parse(p, overrides);
         final ChannelInfo channel;
         try {
-            channel = new ChannelInfo(channelId, serial, orDefault(p.get("lot"), ""),
-                orDefault(p.get("procedure"), DEFAULT_PROCEDURE), procedureVersion, form, capacity, overrides);
             // The gateway refuses a channel whose procedure or overrides do not resolve; say so before sending.
-            ProcedureLibrary.builtIn().resolve(channel.procedureId(), channel.procedureVersion(), channel.cellForm(),
-                channel.overrides());
+            channel = ChannelOptions.checked(given.applyTo(new ChannelInfo(rig + "/ch01",
+                dot > 0 ? fileName.substring(0, dot) : fileName, "", DEFAULT_PROCEDURE, 1, CellForm.CYLINDRICAL, 1.0,
+                Map.of())));
         } catch (IllegalArgumentException e) {
             throw new UsageException("bad channel declaration: " + e.getMessage());
         }
@@ -160,8 +160,10 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         } catch (IllegalArgumentException e) {
             throw new UsageException("--" + e.getMessage());
         }
-        final Instant start = p.get("start-time") == null ? now.truncatedTo(ChronoUnit.MICROS)
-            : instant("start-time", p.get("start-time"));
+        final String startOption = p.get("start-time");
+        final Instant start = startOption == null || "now".equalsIgnoreCase(startOption.strip())
+            || "file".equalsIgnoreCase(startOption.strip()) ? now.truncatedTo(ChronoUnit.MICROS)
+            : instant("start-time", startOption);
         final Duration ackTimeout = p.get("ack-timeout") == null ? DEFAULT_ACK_TIMEOUT
             : duration("ack-timeout", p.get("ack-timeout"));
         final Duration connectTimeout = p.get("connect-timeout") == null ? DEFAULT_CONNECT_TIMEOUT
@@ -171,14 +173,29 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         }
         final int reconnects = p.get("reconnects") == null ? DEFAULT_RECONNECTS
             : integer("reconnects", p.get("reconnects"), 0, 1000, "whole number");
+        final String runChannel = p.get("run-channel");
+        if (runChannel != null && runChannel.isBlank()) {
+            throw new UsageException("--run-channel must not be empty");
+        }
         return new ReplayArguments(file, bareHost, port, rig, token, channel, batch, speed, start, ackTimeout,
-            connectTimeout, reconnects);
+            connectTimeout, reconnects, given, p.get("rig") != null, startOption == null ? null : startOption.strip(),
+            runChannel);
     }
 
-    /** The replayer's part of the arguments. */
+    /** The replayer's part of the arguments, sample time = --start-time + run time. */
     public ReplayOptions toReplayOptions() {
-        return new ReplayOptions(batchSize, speed, ChronoUnit.MICROS.between(Instant.EPOCH, startTime), ackTimeout,
-            connectTimeout, reconnects, Duration.ofSeconds(1));
+        return toReplayOptions(ChronoUnit.MICROS.between(Instant.EPOCH, startTime));
+    }
+
+    /** The replayer's part of the arguments, with run time 0 at {@code startMicros}. */
+    public ReplayOptions toReplayOptions(final long startMicros) {
+        return new ReplayOptions(batchSize, speed, startMicros, ackTimeout, connectTimeout, reconnects,
+            Duration.ofSeconds(1));
+    }
+
+    /** Whether a binary run file keeps its own sample times (no --start-time, or --start-time file). */
+    public boolean keepFileTimes() {
+        return startOption == null || "file".equalsIgnoreCase(startOption);
     }
 
     /** {@code host:port}, IPv6 addresses in brackets. */
@@ -186,11 +203,11 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
-    private static String orDefault(final String value, final String defaultValue) {
+    static String orDefault(final String value, final String defaultValue) {
         return value == null ? defaultValue : value;
     }
 
-    private static int integer(final String option, final String value, final int min, final int max,
+    static int integer(final String option, final String value, final int min, final int max,
                                final String what) {
         try {
             final int v = Integer.parseInt(value.strip());
@@ -203,7 +220,7 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         throw new UsageException("--" + option + " '" + value + "': expected a " + what + " in " + min + ".." + max);
     }
 
-    private static double positive(final String option, final String value) {
+    static double positive(final String option, final String value) {
         try {
             final double v = Double.parseDouble(value.strip());
             if (v > 0 && Double.isFinite(v)) {
@@ -215,7 +232,7 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         throw new UsageException("--" + option + " '" + value + "': expected a number above 0");
     }
 
-    private static CellForm cellForm(final String value) {
+    static CellForm cellForm(final String value) {
         try {
             return CellForm.valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -223,7 +240,7 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         }
     }
 
-    private static Instant instant(final String option, final String value) {
+    static Instant instant(final String option, final String value) {
         try {
             return OffsetDateTime.parse(value.strip()).toInstant().truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {

@@ -15,6 +15,8 @@ public final class ReplayCli {
 
     public ReplayCli(final CliContext ctx) {
         this.ctx = ctx;
+        register(new ImportCommand(ctx));
+        register(new EvaluateCommand(ctx));
         register(new ReplayCommand(ctx));
     }
 
@@ -81,14 +83,17 @@ public final class ReplayCli {
         final StringBuilder sb = new StringBuilder()
             .append("usage: ReplayCli COMMAND [OPTIONS]   (ReplayCli COMMAND --help for its options)\n")
             .append("\n")
-            .append("CellWatch replay tool: feeds recorded battery-cell test runs to a gateway as a rig would.\n")
+            .append("CellWatch replay tool: imports recorded battery-cell test runs, evaluates them offline with the\n")
+            .append("live job's rules (\"what if the limit had been X\"), and feeds them to a gateway as a rig would.\n")
             .append("\n")
             .append("Commands:\n");
         for (Subcommand c : commands.values()) {
             sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
         }
         sb.append("\n")
-            .append("Exit codes: 0 ok, 1 connection failed, 2 bad arguments or input, 3 not every frame acknowledged.\n")
+            .append("Exit codes: 0 ok, 1 connection failed, 2 bad arguments or input, 3 not every frame acknowledged\n")
+            .append("(1 and 3: replay only).\n")
+            .append("Not yet: record (copy a run from Kafka), report (HTML); see docs/replay.md.\n")
             .append("Documentation: docs/replay.md\n");
         return sb.toString();
     }

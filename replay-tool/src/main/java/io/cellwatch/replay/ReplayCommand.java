@@ -8,11 +8,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
 import io.cellwatch.replay.run.ChannelInfo;
 import io.cellwatch.replay.run.Run;
 import io.cellwatch.replay.run.RunCsvReader;
 import io.cellwatch.replay.run.RunFormatException;
 import io.cellwatch.replay.run.TimeStepBack;
+import io.cellwatch.replay.runfile.RunFileChannelLoader;
+import io.cellwatch.replay.runfile.RunFileException;
+import io.cellwatch.replay.runfile.RunFileReader;
 import io.cellwatch.replay.send.BatchSchedule;
 import io.cellwatch.replay.send.ReplayConnectionException;
 import io.cellwatch.replay.send.ReplayOptions;
@@ -22,8 +28,9 @@ import io.cellwatch.replay.send.Replayer;
 import io.cellwatch.replay.send.RigClientLink;
 
 /**
- * {@code replay}: reads a CSV run file completely, connects to a gateway as a rig, declares one channel and sends
- * the run, paced; prints progress and every COMMAND; waits for the acknowledgements and sets the exit code.
+ * {@code replay}: reads a run (the CSV format, or one channel of a binary run file) completely, connects to a gateway
+ * as a rig, declares one channel and sends the run's samples and marks, paced; prints progress and every COMMAND;
+ * waits for the acknowledgements and sets the exit code.
  */
 final class ReplayCommand implements Subcommand {
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(2);
@@ -43,20 +50,25 @@ final class ReplayCommand implements Subcommand {
 
     @Override
     public String summary() {
-        return "send a CSV run file to a gateway as a rig, paced, and print the commands that come back";
+        return "send a run (CSV or run file) to a gateway as a rig, paced, and print the commands that come back";
     }
 
     @Override
     public String help() {
-        return "usage: replay [OPTIONS] RUN.csv\n"
+        return "usage: replay [OPTIONS] RUN.csv | RUN.cwrun\n"
             + "\n"
-            + "Reads RUN.csv completely (any bad line stops the tool before anything is sent), connects to the\n"
-            + "gateway as a rig, declares one channel and sends the rows in SAMPLES frames at the chosen speed.\n"
-            + "Sample time = --start-time + the file's time_s. Prints progress every "
-            + PROGRESS_INTERVAL.toSeconds() + " s and every COMMAND\n"
-            + "received, then waits until the gateway has acknowledged every frame.\n"
+            + "Reads the run completely (any bad line stops the tool before anything is sent), connects to the\n"
+            + "gateway as a rig, declares one channel and sends the samples in SAMPLES frames at the chosen speed,\n"
+            + "and a run file's phase marks in MARK frames between them. Prints progress every "
+            + PROGRESS_INTERVAL.toSeconds() + " s and every\n"
+            + "COMMAND received, then waits until the gateway has acknowledged every frame.\n"
             + "\n"
-            + "RUN.csv: a header, then one sample per line. Required columns: "
+            + "RUN.cwrun: a run file (docs/run-file.md, written by 'import'), recognised by its first bytes. Its\n"
+            + "channel declaration, rig id and sample times are used unless options say otherwise; a file with\n"
+            + "several channels needs --run-channel. Sample time = the file's own, or --start-time + run time.\n"
+            + "\n"
+            + "RUN.csv: sample time = --start-time + the file's time_s. A header, then one sample per line.\n"
+            + "Required columns: "
             + String.join(",", RunCsvReader.REQUIRED_COLUMNS) + ";\n"
             + "optional: " + String.join(",", RunCsvReader.OPTIONAL_COLUMNS)
             + " (blank or NaN = absent). Times may repeat; a time that goes\n"
@@ -70,37 +82,43 @@ final class ReplayCommand implements Subcommand {
             + "            " + ExitCode.NOT_ACKNOWLEDGED + " not every frame acknowledged within --ack-timeout.\n";
     }
 
+    /** What to send: the run, as which rig, from which rig time. */
+    private record Plan(Run run, String rigId, long startMicros, String timeLabel) {
+    }
+
     @Override
     public int run(final List<String> args) throws InterruptedException {
         final PrintStream out = ctx.out();
         final PrintStream err = ctx.err();
         final ReplayArguments a = ReplayArguments.parse(args, ctx.env(), ctx.wallClock().instant());
 
-        final Run run;
+        final Plan plan;
         try {
-            run = new RunCsvReader().read(a.runFile(), a.channel());
+            plan = RunFileReader.isRunFile(a.runFile()) ? runFilePlan(a, err) : csvPlan(a);
         } catch (NoSuchFileException e) {
             err.println("cannot read run file " + a.runFile() + ": no such file");
             return ExitCode.BAD_INPUT;
         } catch (IOException e) {
             err.println("cannot read run file " + a.runFile() + ": " + e);
             return ExitCode.BAD_INPUT;
-        } catch (RunFormatException e) {
+        } catch (RunFormatException | RunFileException e) {
             err.println("bad run file: " + e.getMessage());
             return ExitCode.BAD_INPUT;
         }
-        reportTimeSteps(run, err);
+        final Run run = plan.run();
+        reportTimeSteps(run, plan.timeLabel(), err);
 
-        final ReplayOptions options = a.toReplayOptions();
+        final ReplayOptions options = a.toReplayOptions(plan.startMicros());
         final BatchSchedule schedule = BatchSchedule.plan(run, options.batchSize(), options.speed());
-        out.println(describePlan(a, run, schedule));
+        out.println(describePlan(a, plan.rigId(), run, schedule, options.startMicros()));
 
         final GatewayEventPrinter events = new GatewayEventPrinter(out, err, options.startMicros());
         final RigClientLink link;
         try {
-            link = RigClientLink.connect(a.host(), a.port(), a.rigId(), a.token(), events, a.connectTimeout());
+            link = RigClientLink.connect(a.host(), a.port(), plan.rigId(), a.token(), events, a.connectTimeout());
         } catch (IOException | TimeoutException e) {
-            err.println("cannot connect to gateway " + a.gateway() + " as rig " + a.rigId() + ": " + e.getMessage());
+            err.println("cannot connect to gateway " + a.gateway() + " as rig " + plan.rigId() + ": "
+                + e.getMessage());
             return ExitCode.CONNECTION_FAILED;
         }
         final Replayer replayer = new Replayer(link, ctx.replayClock(), options, events);
@@ -127,10 +145,49 @@ final class ReplayCommand implements Subcommand {
         }
     }
 
-    private static void reportTimeSteps(final Run run, final PrintStream err) {
+    private static Plan csvPlan(final ReplayArguments a) throws IOException, RunFormatException {
+        if ("file".equalsIgnoreCase(a.startOption())) {
+            throw new UsageException("--start-time file: a CSV run has no times of its own (time_s counts from "
+                + "the run start); give a date or now");
+        }
+        final Run run = new RunCsvReader().read(a.runFile(), a.channel());
+        return new Plan(run, a.rigId(), ChronoUnit.MICROS.between(Instant.EPOCH, a.startTime()), "line");
+    }
+
+    private static Plan runFilePlan(final ReplayArguments a, final PrintStream err)
+        throws IOException, RunFileException {
+        final RunFileChannelLoader.Loaded loaded = RunFileChannelLoader.load(a.runFile(), a.runChannel());
+        if (!loaded.tail().isComplete()) {
+            err.println("warning: " + a.runFile().getFileName() + ": " + loaded.tail().describe());
+        }
+        if (loaded.repeatsSkipped() > 0) {
+            err.println("warning: " + a.runFile().getFileName() + ": " + loaded.repeatsSkipped()
+                + " frames skipped as rig resends (sequence number not above the last one of the channel)");
+        }
+        if (loaded.unknownRecords() > 0) {
+            err.println("warning: " + a.runFile().getFileName() + ": " + loaded.unknownRecords() + " records of a type "
+                + "this version does not know were skipped (written by a newer tool)");
+        }
+        if (loaded.redeclared() > 0) {
+            err.println("warning: " + a.runFile().getFileName() + ": the channel is declared "
+                + (loaded.redeclared() + 1) + " times; the first declaration is replayed");
+        }
+        final ChannelInfo info;
+        try {
+            info = ChannelOptions.checked(a.given().applyTo(loaded.run().channel()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("bad channel declaration: " + e.getMessage());
+        }
+        final long start = a.keepFileTimes() ? loaded.startMicros()
+            : ChronoUnit.MICROS.between(Instant.EPOCH, a.startTime());
+        return new Plan(loaded.run().withChannel(info), a.rigGiven() ? a.rigId() : loaded.rigId(), start,
+            "sample");
+    }
+
+    private static void reportTimeSteps(final Run run, final String what, final PrintStream err) {
         final List<TimeStepBack> steps = run.timeStepsBack();
         for (int i = 0; i < Math.min(steps.size(), TIME_STEPS_LISTED); i++) {
-            err.println("warning: " + run.source() + " " + steps.get(i).describe());
+            err.println("warning: " + run.source() + " " + steps.get(i).describe(what));
         }
         if (steps.size() > TIME_STEPS_LISTED) {
             err.println("warning: " + run.source() + ": " + (steps.size() - TIME_STEPS_LISTED)
@@ -138,26 +195,29 @@ final class ReplayCommand implements Subcommand {
         }
     }
 
-    static String describePlan(final ReplayArguments a, final Run run, final BatchSchedule schedule) {
+    static String describePlan(final ReplayArguments a, final String rigId, final Run run,
+                               final BatchSchedule schedule, final long startMicros) {
         final ChannelInfo c = run.channel();
         final double runSeconds = run.durationMicros() / 1e6;
         return String.format(Locale.ROOT,
-            "replay %s: %d rows, run time %.3f s, %d SAMPLES frames of up to %d rows, speed %s%s%n"
+            "replay %s: %d rows%s, run time %.3f s, %d SAMPLES frames of up to %d rows, speed %s%s%n"
                 + "  to gateway %s as rig %s, channel %s (serial '%s', lot '%s', procedure '%s' v%d, %s, %s Ah%s)%n"
                 + "  sample times from %s",
-            run.source(), run.size(), runSeconds, schedule.batchCount(), a.batchSize(), a.speed(),
+            run.source(), run.size(), run.marks().isEmpty() ? "" : ", " + run.marks().size() + " marks",
+            runSeconds, schedule.batchCount(), a.batchSize(), a.speed(),
             a.speed().isMax() ? "" : String.format(Locale.ROOT, " (about %.1f s)", runSeconds / a.speed().factor()),
-            a.gateway(), a.rigId(), c.channelId(), c.cellSerial(), c.lot(), c.procedureId(), c.procedureVersion(),
+            a.gateway(), rigId, c.channelId(), c.cellSerial(), c.lot(), c.procedureId(), c.procedureVersion(),
             c.cellForm().name().toLowerCase(Locale.ROOT), c.ratedCapacityAh(),
-            c.overrides().isEmpty() ? "" : ", overrides " + c.overrides(),
-            a.startTime());
+            c.overrides().isEmpty() ? "" : ", overrides " + new java.util.TreeMap<>(c.overrides()),
+            Instant.EPOCH.plus(startMicros, ChronoUnit.MICROS));
     }
 
     private static void printSummary(final ReplayArguments a, final Run run, final ReplayResult r, final int commands,
                                      final PrintStream out, final PrintStream err) {
         final double sendSeconds = r.sendNanos() / 1e9;
-        out.println(String.format(Locale.ROOT, "sent %d/%d rows in %d SAMPLES frames (+1 CHANNEL) in %.3f s "
-                + "(%.0f rows/s)", r.rowsSent(), run.size(), r.framesSent() - 1, sendSeconds,
+        out.println(String.format(Locale.ROOT, "sent %d/%d rows in %d SAMPLES frames (+1 CHANNEL%s) in %.3f s "
+                + "(%.0f rows/s)", r.rowsSent(), run.size(), r.framesSent() - 1 - r.marksSent(),
+            r.marksSent() == 0 ? "" : ", " + r.marksSent() + " MARK", sendSeconds,
             sendSeconds > 0 ? r.rowsSent() / sendSeconds : 0.0));
         out.println(String.format(Locale.ROOT, "acknowledged %d/%d frames (%d rows), %.3f s after the last send; "
                 + "%d commands received; %d times going backwards; %d reconnects", r.framesAcked(), r.framesSent(),

@@ -2,7 +2,7 @@ package io.cellwatch.replay;
 
 import java.util.List;
 
-/** One subcommand of {@link ReplayCli} ({@code replay}; later {@code import}, {@code evaluate}). */
+/** One subcommand of {@link ReplayCli}: {@code import}, {@code evaluate}, {@code replay}. */
 public interface Subcommand {
     /** The word that selects it. */
     String name();

@@ -41,6 +41,9 @@ class ReplayCliTest {
         assertEquals(ExitCode.OK, cli.run("--help"));
         assertTrue(out().contains("usage: ReplayCli COMMAND"), out());
         assertTrue(out().contains("  replay "), out());
+        assertTrue(out().contains("  import "), out());
+        assertTrue(out().contains("  evaluate "), out());
+        assertTrue(out().contains("Not yet: record (copy a run from Kafka), report (HTML)"), out());
         assertEquals("", err());
     }
 
@@ -91,7 +94,7 @@ class ReplayCliTest {
     void shouldExit2WhenCommandOrTopLevelOptionIsUnknown() {
         assertEquals(ExitCode.BAD_INPUT, cli.run("replya", "run.csv"));
         assertTrue(err().contains("unknown command 'replya'"), err());
-        assertTrue(err().contains("commands: replay"), err());
+        assertTrue(err().contains("commands: import, evaluate, replay"), err());
 
         assertEquals(ExitCode.BAD_INPUT, cli.run("--verbose"));
         assertTrue(err().contains("unknown option --verbose"), err());
@@ -142,5 +145,56 @@ class ReplayCliTest {
             "--connect-timeout", "2s", file.toString()));
         assertTrue(err().contains("cannot connect to gateway 127.0.0.1:" + freePort + " as rig replay"), err());
         assertTrue(out().contains("replay run.csv: 1 rows"), out());
+    }
+
+    @Test
+    void shouldReplayARunFileWithItsOwnDeclarationRigAndTimesWhenOptionsDoNotSayOtherwise(@TempDir final Path dir)
+        throws Exception {
+        final Path csv = dir.resolve("cell-9.csv");
+        Files.writeString(csv, "time_s,voltage_v,current_a,cell_temp_c\n0,4.1,1,25\n1,4.2,1,25\n2,4.3,1,25\n");
+        final Path runFile = dir.resolve("cell-9.cwrun");
+        assertEquals(ExitCode.OK, CliRun.run("import", "--start-time", "2025-06-01T08:00:00Z", "--mark",
+            "RUN_START@0", "--serial", "SN-9", "--procedure", "pse-app9/overcharge-protection@1", csv.toString()).exit());
+        final int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+
+        assertEquals(ExitCode.CONNECTION_FAILED, cli.run("replay", "--gateway", "127.0.0.1:" + freePort,
+            "--connect-timeout", "2s", "--speed", "max", runFile.toString()));
+
+        assertTrue(out().contains("replay cell-9.cwrun: 3 rows, 1 marks, run time 2.000 s, 1 SAMPLES frames"), out());
+        assertTrue(out().contains("as rig import, channel import/cell-9 (serial 'SN-9', lot '', procedure "
+            + "'pse-app9/overcharge-protection' v1, cylindrical, 1.0 Ah)"), out());
+        assertTrue(out().contains("sample times from 2025-06-01T08:00:00Z"), out());
+        assertTrue(err().contains("cannot connect to gateway 127.0.0.1:" + freePort + " as rig import"), err());
+
+        outBytes.reset();
+        cli.run("replay", "--gateway", "127.0.0.1:" + freePort, "--connect-timeout", "2s", "--rig", "rigY",
+            "--channel", "rigY/ch02", "--lot", "L-7", "--start-time", "2026-01-01T00:00:00Z", runFile.toString());
+        assertTrue(out().contains("as rig rigY, channel rigY/ch02 (serial 'SN-9', lot 'L-7'"), out());
+        assertTrue(out().contains("sample times from 2026-01-01T00:00:00Z"), out());
+    }
+
+    @Test
+    void shouldExit2WhenACsvRunIsAskedToKeepTimesItDoesNotHave(@TempDir final Path dir) throws Exception {
+        final Path file = dir.resolve("run.csv");
+        Files.writeString(file, "time_s,voltage_v,current_a,cell_temp_c\n0,4.1,1,25\n");
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--start-time", "file", file.toString()));
+        assertTrue(err().contains("--start-time file: a CSV run has no times of its own"), err());
+    }
+
+    @Test
+    void shouldExit2NamingTheDamageWhenTheRunFileIsCorruptBeforeItsEnd(@TempDir final Path dir) throws Exception {
+        final Path csv = dir.resolve("c.csv");
+        Files.writeString(csv, "time_s,voltage_v,current_a,cell_temp_c\n0,4.1,1,25\n");
+        assertEquals(ExitCode.OK, CliRun.run("import", csv.toString()).exit());
+        final Path runFile = dir.resolve("c.cwrun");
+        final byte[] bytes = Files.readAllBytes(runFile);
+        bytes[40] ^= 1; // inside the first record (the import note)
+        Files.write(runFile, bytes);
+
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--gateway", "127.0.0.1:1", runFile.toString()));
+        assertTrue(err().contains("bad run file: c.cwrun at byte 16: corrupt NOTE record: CRC-32C"), err());
     }
 }

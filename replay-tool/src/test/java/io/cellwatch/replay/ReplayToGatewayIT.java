@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.cellwatch.core.codec.FrameType;
+import io.cellwatch.core.codec.MarkFlyweight;
 import io.cellwatch.core.codec.SamplesFlyweight;
 import io.cellwatch.core.config.Settings;
+import io.cellwatch.core.model.MarkType;
 import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.gateway.CellWatchGateway;
 import io.cellwatch.gateway.GatewayConfig;
@@ -39,6 +41,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The replay tool against a real stack: a real Kafka broker (child JVM, KRaft) and a real gateway in this JVM.
@@ -95,9 +98,9 @@ class ReplayToGatewayIT {
             assertTrue(text(out).contains("done: every frame acknowledged"), "done line");
 
             // One CHANNEL record and 250 rows in ceil(250 / 100) = 3 SAMPLES records, nothing else.
-            final List<ConsumerRecord<String, byte[]>> records = readSamplesTopic(4, Duration.ofSeconds(60));
+            final List<ConsumerRecord<String, byte[]>> records = ofKey(readSamplesTopic("rigIT/ch01", 4,
+                Duration.ofSeconds(60)), "rigIT/ch01");
             assertEquals(4, records.size(), "records in " + SAMPLES_TOPIC);
-            assertEquals(4, recordsInTopic(), "end offsets of " + SAMPLES_TOPIC);
 
             int channels = 0;
             final List<Long> times = new ArrayList<>();
@@ -141,7 +144,72 @@ class ReplayToGatewayIT {
         }
     }
 
-    private static List<ConsumerRecord<String, byte[]>> readSamplesTopic(final int expected, final Duration timeout) {
+    @Test
+    void shouldSendMarksBetweenTheSamplesWithTheFilesOwnTimesWhenReplayingARunFile(@TempDir final Path dir)
+        throws Exception {
+        final Path csv = Path.of(ReplayToGatewayIT.class.getResource("/runs/cc-charge-250.csv").toURI());
+        final Path runFile = dir.resolve("cc-charge-250.cwrun");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final ReplayCli cli = new ReplayCli(new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC(), ReplayClock.SYSTEM));
+        try {
+            assertEquals(ExitCode.OK, cli.run("import", "--output", runFile.toString(), "--rig", "rigRF",
+                "--channel", "rigRF/ch01", "--start-time", START, "--mark", "RUN_START@0", "--mark", "TEST_END@30",
+                csv.toString()), "import");
+            final int port = gateway.rigAddress().getPort();
+
+            final int exit = cli.run("replay", "--gateway", "127.0.0.1:" + port, "--speed", "max", "--batch", "100",
+                "--ack-timeout", "60s", runFile.toString());
+
+            assertEquals(ExitCode.OK, exit, "exit code");
+            assertTrue(text(out).contains("sent 250/250 rows in 3 SAMPLES frames (+1 CHANNEL, 2 MARK)"), "summary");
+            assertTrue(text(out).contains("acknowledged 6/6 frames (250 rows)"), "summary");
+            // In the topic, in the channel's order: CHANNEL, MARK RUN_START, 3 SAMPLES, MARK TEST_END.
+            final List<ConsumerRecord<String, byte[]>> records = ofKey(readSamplesTopic("rigRF/ch01", 6,
+                Duration.ofSeconds(60)), "rigRF/ch01");
+            final List<String> frames = new ArrayList<>();
+            final TelemetryRecordFlyweight envelope = new TelemetryRecordFlyweight();
+            final SamplesFlyweight samples = new SamplesFlyweight();
+            final MarkFlyweight mark = new MarkFlyweight();
+            long firstSample = -1;
+            for (ConsumerRecord<String, byte[]> r : records) {
+                final UnsafeBuffer buffer = new UnsafeBuffer(r.value());
+                envelope.wrap(buffer, 0, r.value().length);
+                assertNull(envelope.validate());
+                assertEquals("rigRF", envelope.rigId(), "the run file's rig id");
+                final int type = buffer.getByte(envelope.frameOffset() + 4) & 0xFF;
+                if (type == FrameType.MARK) {
+                    mark.wrap(buffer, envelope.frameOffset());
+                    frames.add("MARK " + MarkType.name(mark.markType()) + " " + (mark.timestampMicros() - START_MICROS));
+                } else if (type == FrameType.SAMPLES) {
+                    samples.wrap(buffer, envelope.frameOffset());
+                    frames.add("SAMPLES " + samples.sampleCount());
+                    if (firstSample < 0) {
+                        firstSample = samples.timestampMicros(0);
+                    }
+                } else {
+                    frames.add(FrameType.name(type));
+                }
+            }
+            assertEquals(List.of("CHANNEL", "MARK RUN_START 0", "SAMPLES 100", "SAMPLES 100", "SAMPLES 50",
+                "MARK TEST_END 30000000"), frames);
+            assertEquals(START_MICROS, firstSample, "the run file's own sample times");
+        } catch (AssertionError | RuntimeException e) {
+            System.err.println("---- stdout ----\n" + text(out) + "---- stderr ----\n" + text(err)
+                + "---- broker log (tail) ----\n" + brokerLogTail());
+            throw e;
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> ofKey(final List<ConsumerRecord<String, byte[]>> records,
+                                                              final String key) {
+        return records.stream().filter(r -> key.equals(r.key())).collect(Collectors.toList());
+    }
+
+    /** Reads the samples topic from the start until {@code expected} records of {@code key} are there. */
+    private static List<ConsumerRecord<String, byte[]>> readSamplesTopic(final String key, final int expected,
+                                                                         final Duration timeout) {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             final List<TopicPartition> partitions = consumer.partitionsFor(SAMPLES_TOPIC).stream()
                 .map(p -> new TopicPartition(SAMPLES_TOPIC, p.partition())).collect(Collectors.toList());
@@ -149,11 +217,12 @@ class ReplayToGatewayIT {
             consumer.seekToBeginning(partitions);
             final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             final long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
+            while (ofKey(records, key).size() < expected && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
             // A little longer, to catch records beyond the expected ones.
             consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            assertEquals(recordsInTopic(), records.size(), "every record of " + SAMPLES_TOPIC + " was read");
             return records;
         }
     }

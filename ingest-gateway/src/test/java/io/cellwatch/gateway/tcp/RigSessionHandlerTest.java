@@ -40,6 +40,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,9 +73,19 @@ class RigSessionHandlerTest {
     private final HandCompletedPublisher publisher = new HandCompletedPublisher();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
 
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+
     private EmbeddedChannel session(final Map<String, String> settings) {
         final GatewayConfig config = GatewayConfig.from(Settings.of(settings));
-        return new EmbeddedChannel(new RigSessionHandler(config, publisher, router, metrics, board));
+        final EmbeddedChannel ch = new EmbeddedChannel(new RigSessionHandler(config, publisher, router, metrics, board));
+        channels.add(ch);
+        return ch;
+    }
+
+    /** Releases whatever a test left unread (ACKs, HEARTBEATs), so the paranoid leak detector stays quiet. */
+    @AfterEach
+    void releaseFrames() {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
     private EmbeddedChannel session() {

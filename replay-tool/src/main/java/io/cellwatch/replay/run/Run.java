@@ -25,6 +25,7 @@ public final class Run {
     private final float[] ambientTemperature;
     private final float[] force;
     private final List<TimeStepBack> timeStepsBack;
+    private final List<Mark> marks;
 
     private Run(final Builder b, final ChannelInfo channel) {
         this.source = b.source;
@@ -36,7 +37,8 @@ public final class Run {
         this.cellTemperature = Arrays.copyOf(b.cellTemperature, b.size);
         this.ambientTemperature = Arrays.copyOf(b.ambientTemperature, b.size);
         this.force = Arrays.copyOf(b.force, b.size);
-        this.timeStepsBack = List.copyOf(b.timeStepsBack);
+        this.timeStepsBack = List.copyOf(b.timeline.steps());
+        this.marks = List.copyOf(b.marks);
     }
 
     private Run(final Run other, final ChannelInfo channel) {
@@ -50,6 +52,7 @@ public final class Run {
         this.ambientTemperature = other.ambientTemperature;
         this.force = other.force;
         this.timeStepsBack = other.timeStepsBack;
+        this.marks = other.marks;
     }
 
     /** Starts a run read from {@code source} (a file name, for messages). */
@@ -108,6 +111,11 @@ public final class Run {
         return timeStepsBack;
     }
 
+    /** The phase markers, in order; each names the sample it comes before. */
+    public List<Mark> marks() {
+        return marks;
+    }
+
     /** Run time from the first to the last sample, microseconds. */
     public long durationMicros() {
         return size == 0 ? 0 : timeMicros[size - 1] - timeMicros[0];
@@ -121,7 +129,8 @@ public final class Run {
     /** Collects the rows of a run in file order; shared by every reader so they all treat time the same way. */
     public static final class Builder {
         private final String source;
-        private final List<TimeStepBack> timeStepsBack = new ArrayList<>();
+        private final ForwardTimeline timeline = new ForwardTimeline();
+        private final List<Mark> marks = new ArrayList<>();
         private int size;
         private long[] timeMicros = new long[256];
         private float[] voltage = new float[256];
@@ -129,9 +138,6 @@ public final class Run {
         private float[] cellTemperature = new float[256];
         private float[] ambientTemperature = new float[256];
         private float[] force = new float[256];
-        private long previousFileMicros;
-        /** Added to the file's times after each step back, so that the replayed times never decrease. */
-        private long shiftMicros;
 
         private Builder(final String source) {
             this.source = Objects.requireNonNull(source, "source");
@@ -140,7 +146,7 @@ public final class Run {
         /**
          * Adds one row. When {@code fileMicros} is earlier than the previous row's file time, the row is sent at the
          * previous row's run time and every later row is shifted by the same amount, keeping its spacing; the step is
-         * recorded as a {@link TimeStepBack}. Equal times are kept as they are.
+         * recorded as a {@link TimeStepBack} ({@link ForwardTimeline}). Equal times are kept as they are.
          *
          * @param line       the row's line in the source, for the notes
          * @param fileMicros the row's time in the file, microseconds since the run start
@@ -150,13 +156,7 @@ public final class Run {
             if (size == timeMicros.length) {
                 grow();
             }
-            if (size > 0 && fileMicros < previousFileMicros) {
-                final long sentAt = timeMicros[size - 1];
-                shiftMicros = sentAt - fileMicros;
-                timeStepsBack.add(new TimeStepBack(line, previousFileMicros, fileMicros, sentAt));
-            }
-            previousFileMicros = fileMicros;
-            this.timeMicros[size] = fileMicros + shiftMicros;
+            this.timeMicros[size] = timeline.place(line, fileMicros);
             this.voltage[size] = voltage;
             this.current[size] = current;
             this.cellTemperature[size] = cellTemperature;
@@ -168,6 +168,16 @@ public final class Run {
 
         public int size() {
             return size;
+        }
+
+        /**
+         * Adds a phase marker before the next row added.
+         *
+         * @param runMicros the mark's time on the run's timeline (as the rows are placed)
+         */
+        public Builder mark(final int type, final long runMicros) {
+            marks.add(new Mark(size, runMicros, type));
+            return this;
         }
 
         private void grow() {

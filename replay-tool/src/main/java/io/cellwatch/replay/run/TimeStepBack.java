@@ -14,7 +14,12 @@ public record TimeStepBack(long line, long previousMicros, long fileMicros, long
 
     /** A one-line description, e.g. {@code line 57: time goes back from 120.000 s to 0.000 s; sent at 120.000 s}. */
     public String describe() {
-        return "line " + line + ": time goes back from " + Run.formatSeconds(previousMicros) + " s to "
+        return describe("line");
+    }
+
+    /** The same, naming the row as {@code what} ({@code line}, or {@code sample} for a binary run file). */
+    public String describe(final String what) {
+        return what + " " + line + ": time goes back from " + Run.formatSeconds(previousMicros) + " s to "
             + Run.formatSeconds(fileMicros) + " s; sent at run time " + Run.formatSeconds(replayMicros)
             + " s, later rows keep their spacing";
     }

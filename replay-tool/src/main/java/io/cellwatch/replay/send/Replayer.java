@@ -2,16 +2,19 @@ package io.cellwatch.replay.send;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.cellwatch.replay.run.Mark;
 import io.cellwatch.replay.run.Run;
 import io.cellwatch.rig.SampleBatch;
 
 /**
- * Sends one {@link Run} through a {@link RigLink}: declares the channel, sends the rows in SAMPLES frames paced by a
- * {@link BatchSchedule}, then waits (bounded) until the gateway has acknowledged every frame.
+ * Sends one {@link Run} through a {@link RigLink}: declares the channel, sends the rows in SAMPLES frames and its
+ * marks in MARK frames, paced by a {@link BatchSchedule}, then waits (bounded) until the gateway has acknowledged
+ * every frame.
  *
  * <p>Sample timestamps are {@code startMicros + run time}, whatever the speed. When the connection breaks, the
  * replayer reconnects (the rig client resends what is unacknowledged, with its original sequence numbers) within a
@@ -64,7 +67,7 @@ public final class Replayer {
         }
         used = true;
         final BatchSchedule schedule = BatchSchedule.plan(run, options.batchSize(), options.speed());
-        rowsThroughFrame = new int[schedule.batchCount() + 1];
+        rowsThroughFrame = new int[schedule.batchCount() + schedule.marks().size() + 1];
         rowsTotal = run.size();
         final long start = options.startMicros();
         final SampleBatch batch = new SampleBatch(options.batchSize());
@@ -78,7 +81,13 @@ public final class Replayer {
             frameSent(0); // kept by the link until acknowledged: the reconnect resends it
             recover(e);
         }
+        final List<Mark> marks = schedule.marks();
+        int m = 0;
         for (int b = 0; b < schedule.batchCount(); b++) {
+            while (m < marks.size() && marks.get(m).beforeRow() <= schedule.firstRow(b)) {
+                sendMark(schedule, marks.get(m), m, start, schedule.firstRow(b));
+                m++;
+            }
             pacer.awaitDue(schedule.dueNanos(b));
             batch.clear();
             final int end = schedule.endRow(b);
@@ -94,12 +103,28 @@ public final class Replayer {
                 recover(e);
             }
         }
+        for (; m < marks.size(); m++) {
+            sendMark(schedule, marks.get(m), m, start, run.size());
+        }
         final long sendNanos = pacer.elapsedNanos();
         awaitAcks();
         final long ackWaitNanos = pacer.elapsedNanos() - sendNanos;
         final ReplayProgress p = progress();
         return new ReplayResult(p.rowsSent(), p.rowsAcked(), p.framesSent(), p.framesAcked(), sendNanos,
-            ackWaitNanos, reconnects);
+            ackWaitNanos, reconnects, marks.size());
+    }
+
+    /** Sends one MARK frame when it is due; {@code rowsThrough} rows have been sent before it. */
+    private void sendMark(final BatchSchedule schedule, final Mark mark, final int index, final long start,
+                          final int rowsThrough) throws InterruptedException, ReplayConnectionException {
+        pacer.awaitDue(schedule.markDueNanos(index));
+        try {
+            link.sendMark(CHANNEL_NO, mark.type(), start + mark.runMicros());
+            frameSent(rowsThrough);
+        } catch (IOException e) {
+            frameSent(rowsThrough);
+            recover(e);
+        }
     }
 
     /** Counts and rows so far; callable from any thread. */

@@ -94,6 +94,11 @@ public final class RigClientLink implements RigLink {
     }
 
     @Override
+    public long sendMark(final int channelNo, final int markType, final long timestampMicros) throws IOException {
+        return client.sendMark(channelNo, markType, timestampMicros);
+    }
+
+    @Override
     public int unackedCount() {
         return client.unackedCount();
     }

@@ -19,6 +19,9 @@ public interface RigLink extends AutoCloseable {
     /** Sends a SAMPLES frame; returns its sequence number. */
     long sendSamples(int channelNo, SampleBatch batch) throws IOException;
 
+    /** Sends a MARK frame; returns its sequence number. */
+    long sendMark(int channelNo, int markType, long timestampMicros) throws IOException;
+
     /** Number of sequenced frames not yet acknowledged. */
     int unackedCount();
 

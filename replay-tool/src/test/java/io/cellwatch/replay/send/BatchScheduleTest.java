@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.cellwatch.core.model.CellForm;
+import io.cellwatch.core.model.MarkType;
 import io.cellwatch.replay.run.ChannelInfo;
 import io.cellwatch.replay.run.Run;
 import org.junit.jupiter.api.Test;
@@ -84,5 +86,28 @@ class BatchScheduleTest {
         assertThrows(IllegalArgumentException.class, () -> BatchSchedule.plan(run, 0, ReplaySpeed.MAX));
         assertThrows(IllegalArgumentException.class,
             () -> BatchSchedule.plan(run, BatchSchedule.MAX_BATCH_SIZE + 1, ReplaySpeed.MAX));
+    }
+
+    @Test
+    void shouldCutABatchWhereAMarkSitsAndDueTheMarkAtItsOwnTime() {
+        final Run.Builder b = Run.builder("test.cwrun");
+        for (int i = 0; i < 7; i++) {
+            if (i == 2) {
+                b.mark(MarkType.PRESS_START, 1_500_000L);
+            }
+            b.add(i + 1, i * 1_000_000L, 4.1f, 1f, 25f, Float.NaN, Float.NaN);
+        }
+        b.mark(MarkType.TEST_END, 9_000_000L);
+
+        final BatchSchedule s = BatchSchedule.plan(b.build(CHANNEL), 3, ReplaySpeed.parse("1"));
+
+        // Rows 0-1 | mark | rows 2-4 | rows 5-6 | mark
+        assertEquals(3, s.batchCount());
+        assertEquals(List.of(0, 2, 5), List.of(s.firstRow(0), s.firstRow(1), s.firstRow(2)));
+        assertEquals(List.of(2, 5, 7), List.of(s.endRow(0), s.endRow(1), s.endRow(2)));
+        assertEquals(2, s.marks().size());
+        assertEquals(1_500_000_000L, s.markDueNanos(0));
+        assertEquals(9_000_000_000L, s.markDueNanos(1));
+        assertArrayEquals(new long[] {1_000_000_000L, 4_000_000_000L, 6_000_000_000L}, dues(s));
     }
 }

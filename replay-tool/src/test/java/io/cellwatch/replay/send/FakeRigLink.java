@@ -17,6 +17,8 @@ final class FakeRigLink implements RigLink {
     private final FakeClock clock;
     final List<ChannelDeclaration> declarations = new ArrayList<>();
     final List<Integer> batchSizes = new ArrayList<>();
+    /** Every sequenced frame in send order: "CHANNEL", "SAMPLES n" or "MARK type@time". */
+    final List<String> frames = new ArrayList<>();
     final List<Long> sendTimes = new ArrayList<>();
     final TreeSet<Long> unacked = new TreeSet<>();
     boolean ackEverything = true;
@@ -41,14 +43,23 @@ final class FakeRigLink implements RigLink {
     @Override
     public long declareChannel(final ChannelDeclaration declaration) throws IOException {
         declarations.add(declaration);
+        frames.add("CHANNEL");
         return sequenced();
     }
 
     @Override
     public long sendSamples(final int channelNo, final SampleBatch batch) throws IOException {
         batchSizes.add(batch.size());
+        frames.add("SAMPLES " + batch.size());
         sendTimes.add(clock.nanoTime());
         clock.advance(sendCostNanos);
+        return sequenced();
+    }
+
+    @Override
+    public long sendMark(final int channelNo, final int markType, final long timestampMicros) throws IOException {
+        frames.add("MARK " + markType + "@" + timestampMicros);
+        sendTimes.add(clock.nanoTime());
         return sequenced();
     }
 

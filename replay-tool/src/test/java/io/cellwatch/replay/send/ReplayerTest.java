@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.cellwatch.core.model.MarkType;
 import io.cellwatch.replay.run.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -124,7 +125,7 @@ class ReplayerTest {
         assertEquals(Replayer.CHANNEL_NO, link.declarations.get(0).channelNo());
         assertEquals("rigX/ch01", link.declarations.get(0).channelId());
         assertEquals(List.of(3, 3, 1), link.batchSizes);
-        assertEquals(new ReplayResult(7, 7, 4, 4, 0, 0, 0), r);
+        assertEquals(new ReplayResult(7, 7, 4, 4, 0, 0, 0, 0), r);
         assertTrue(r.allAcked());
     }
 
@@ -241,5 +242,28 @@ class ReplayerTest {
         replayer.replay(sixSamples());
 
         assertThrows(IllegalStateException.class, () -> replayer.replay(sixSamples()));
+    }
+
+    @Test
+    void shouldSendEachMarkBetweenTheSamplesBeforeAndAfterItWhenTheRunHasMarks() throws Exception {
+        final Run.Builder b = Run.builder("test.cwrun");
+        b.mark(MarkType.RUN_START, 0);
+        for (int i = 0; i < 6; i++) {
+            if (i == 3) {
+                b.mark(MarkType.PRESS_START, 250_000L);
+            }
+            b.add(i + 1, i * 100_000L, 4.1f, 1f, 25f, Float.NaN, Float.NaN);
+        }
+        b.mark(MarkType.TEST_END, 600_000L);
+        final long start = clock.now;
+
+        final ReplayResult r = replay(b.build(BatchScheduleTest.CHANNEL), options(4, "1"));
+
+        final long t0 = 1_767_225_600_000_000L;
+        assertEquals(List.of("CHANNEL", "MARK 1@" + t0, "SAMPLES 3", "MARK 2@" + (t0 + 250_000), "SAMPLES 3",
+            "MARK 5@" + (t0 + 600_000)), link.frames);
+        // Marks are paced like samples: at their own time (0.25 s and 0.6 s after the first sample).
+        assertEquals(List.of(0L, 200 * MS, 250 * MS, 500 * MS, 600 * MS), sendTimesSinceStart(start));
+        assertEquals(new ReplayResult(6, 6, 6, 6, 600 * MS, 0, 0, 3), r);
     }
 }
