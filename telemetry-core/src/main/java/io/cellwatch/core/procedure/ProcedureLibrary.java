@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -22,6 +23,9 @@ import io.cellwatch.core.rules.RuleParameters;
  */
 public final class ProcedureLibrary {
     private static final String RESOURCE = "procedures.json";
+    /** The keys a procedure entry may have. */
+    private static final List<String> ENTRY_KEYS = List.of("id", "version", "title", "source", "parameters",
+        "force-limit-by-cell-form");
     private static volatile ProcedureLibrary builtIn;
 
     private final Map<String, TestProcedure> byName;
@@ -52,10 +56,20 @@ public final class ProcedureLibrary {
         final JsonNode root = new ObjectMapper().readTree(json);
         final Map<String, TestProcedure> procedures = new TreeMap<>();
         for (JsonNode node : root.path("procedures")) {
+            final Iterator<String> keys = node.fieldNames();
+            while (keys.hasNext()) {
+                final String key = keys.next();
+                if (!ENTRY_KEYS.contains(key)) {
+                    // a typo such as "parameter" would otherwise give a procedure with every rule off
+                    throw new IllegalArgumentException("unknown key '" + key + "' in procedure entry "
+                        + node.path("id").asText("?") + "; allowed: " + ENTRY_KEYS);
+                }
+            }
             final String id = node.path("id").asText("");
-            final int version = node.path("version").asInt(0);
+            final JsonNode versionNode = node.path("version");
+            final int version = versionNode.canConvertToExactIntegral() ? versionNode.asInt(0) : 0;
             if (id.isEmpty() || version < 1) {
-                throw new IllegalArgumentException("procedure entry without id or version >= 1: " + node);
+                throw new IllegalArgumentException("procedure entry without id or an integer version >= 1: " + node);
             }
             final RuleParameters p = new RuleParameters();
             p.upperChargeVoltageEnabled = false; // a procedure enables exactly the rules it names

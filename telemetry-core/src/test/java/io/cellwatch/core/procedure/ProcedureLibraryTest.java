@@ -215,6 +215,16 @@ class ProcedureLibraryTest {
     }
 
     @Test
+    void shouldRefuseAnEntryWithAnUnknownKeyOrAFractionalVersion() {
+        // "parameter" for "parameters" would silently give a procedure with every rule off.
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> parse(
+            "{\"procedures\": [{\"id\": \"test/p\", \"version\": 1, \"parameter\": {\"voltage-drop.enabled\": true}}]}"));
+        assertMessageNames(e, "parameter", "test/p");
+        assertThrows(IllegalArgumentException.class,
+            () -> parse("{\"procedures\": [{\"id\": \"test/p\", \"version\": 1.5, \"parameters\": {}}]}"));
+    }
+
+    @Test
     void shouldDisableTheUpperChargeVoltageRuleWhenAProcedureDoesNotNameIt() throws IOException {
         // A procedure enables exactly the rules it names (RuleParameters alone enables the upper charge voltage).
         final TestProcedure p = parse(oneProcedure("\"temperature-return.enabled\": true", "")).procedure("test/p", 1);
