@@ -180,7 +180,8 @@ final class EvaluateCommand implements Subcommand {
         return ExitCode.OK;
     }
 
-    private static RunEvaluator.Settings settings(final OptionSpec.Parsed p) {
+    /** The --procedure and --set options as evaluation settings (also used by {@code report}). */
+    static RunEvaluator.Settings settings(final OptionSpec.Parsed p) {
         String procedure = null;
         int version = 1;
         if (p.get("procedure") != null) {
@@ -216,7 +217,7 @@ final class EvaluateCommand implements Subcommand {
         return s;
     }
 
-    private static String label(final String option, final String value) {
+    static String label(final String option, final String value) {
         if (value == null) {
             return null;
         }
@@ -229,7 +230,7 @@ final class EvaluateCommand implements Subcommand {
     }
 
     /** The live set if the file has one, else the set written last, else null. */
-    private static EvaluationResult.StoredSet defaultSet(final EvaluationResult r) {
+    static EvaluationResult.StoredSet defaultSet(final EvaluationResult r) {
         final EvaluationResult.StoredSet live = r.storedSet(LIVE_LABEL);
         if (live != null) {
             return live;
@@ -237,7 +238,7 @@ final class EvaluateCommand implements Subcommand {
         return r.storedSets().isEmpty() ? null : r.storedSets().get(r.storedSets().size() - 1);
     }
 
-    private static String setsList(final EvaluationResult r) {
+    static String setsList(final EvaluationResult r) {
         if (r.storedSets().isEmpty()) {
             return " (it has none)";
         }
@@ -314,7 +315,7 @@ final class EvaluateCommand implements Subcommand {
             a.alertClass(), a.action(), a.channelId(), a.alertId());
     }
 
-    private static String withUnit(final double v, final String unit) {
+    static String withUnit(final double v, final String unit) {
         return Double.isNaN(v) ? "-" : Formats.number(v) + " " + unit;
     }
 

@@ -18,6 +18,8 @@ public final class ReplayCli {
         register(new ImportCommand(ctx));
         register(new EvaluateCommand(ctx));
         register(new ReplayCommand(ctx));
+        register(new ReportCommand(ctx));
+        register(new RecordCommand(ctx));
     }
 
     private void register(final Subcommand command) {
@@ -92,8 +94,7 @@ public final class ReplayCli {
         }
         sb.append("\n")
             .append("Exit codes: 0 ok, 1 connection failed, 2 bad arguments or input, 3 not every frame acknowledged\n")
-            .append("(1 and 3: replay only).\n")
-            .append("Not yet: record (copy a run from Kafka), report (HTML); see docs/replay.md.\n")
+            .append("(1: replay and record; 3: replay only).\n")
             .append("Documentation: docs/replay.md\n");
         return sb.toString();
     }

@@ -43,7 +43,8 @@ class ReplayCliTest {
         assertTrue(out().contains("  replay "), out());
         assertTrue(out().contains("  import "), out());
         assertTrue(out().contains("  evaluate "), out());
-        assertTrue(out().contains("Not yet: record (copy a run from Kafka), report (HTML)"), out());
+        assertTrue(out().contains("  report "), out());
+        assertTrue(out().contains("  record "), out());
         assertEquals("", err());
     }
 
@@ -94,7 +95,7 @@ class ReplayCliTest {
     void shouldExit2WhenCommandOrTopLevelOptionIsUnknown() {
         assertEquals(ExitCode.BAD_INPUT, cli.run("replya", "run.csv"));
         assertTrue(err().contains("unknown command 'replya'"), err());
-        assertTrue(err().contains("commands: import, evaluate, replay"), err());
+        assertTrue(err().contains("commands: import, evaluate, replay, report, record"), err());
 
         assertEquals(ExitCode.BAD_INPUT, cli.run("--verbose"));
         assertTrue(err().contains("unknown option --verbose"), err());
