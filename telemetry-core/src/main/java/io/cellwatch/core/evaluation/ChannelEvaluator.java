@@ -92,6 +92,7 @@ public final class ChannelEvaluator {
     /** Applies a phase marker. */
     public void mark(final ChannelState s, final int markType, final long t, final long wallMicros) {
         s.lastSeenWallMicros = wallMicros;
+        s.lastEventMicros = t;
         s.silentActive = false;
         switch (markType) {
             case MarkType.RUN_START -> {
@@ -134,6 +135,7 @@ public final class ChannelEvaluator {
                 s.timeBackwardsActive = false;
             }
             s.lastSampleMicros = t;
+            s.lastEventMicros = t;
 
             final boolean valid = v >= p.plausibleVoltageMin && v <= p.plausibleVoltageMax; // false for NaN
             if (!valid) {
@@ -191,8 +193,8 @@ public final class ChannelEvaluator {
             return Long.MAX_VALUE;
         }
         final long sinceSeen = wallMicros - s.lastSeenWallMicros;
-        if (p.temperatureReturnEnabled && !s.ended && s.lastSampleMicros != Long.MIN_VALUE) {
-            final int cap = TemperatureReturnRule.capReached(s.temperature, p, s.lastSampleMicros + sinceSeen);
+        if (p.temperatureReturnEnabled && !s.ended && s.lastEventMicros != Long.MIN_VALUE) {
+            final int cap = TemperatureReturnRule.capReached(s.temperature, p, s.lastEventMicros + sinceSeen);
             if (cap != TemperatureReturnRule.NONE) {
                 s.temperature.fired = true;
                 raiseTemperature(s, p, cap, TemperatureReturnRule.capTime(s.temperature, p, cap), wallMicros, out);
@@ -200,7 +202,7 @@ public final class ChannelEvaluator {
         }
         if (p.silentAfterMicros > 0 && !s.ended && !s.silentActive && sinceSeen >= p.silentAfterMicros) {
             s.silentActive = true;
-            raise(s, DataQualityRules.SILENT, AlertClass.DATA_QUALITY, StopAction.NOTIFY, s.lastSampleMicros,
+            raise(s, DataQualityRules.SILENT, AlertClass.DATA_QUALITY, StopAction.NOTIFY, s.lastEventMicros,
                 sinceSeen / 1e6, Double.NaN, p.silentAfterMicros / 1e6, "s", wallMicros, String.format(Locale.ROOT,
                     "no data for %.1f s (limit %.1f s): CellWatch cannot see this channel", sinceSeen / 1e6,
                     p.silentAfterMicros / 1e6), "silent", out);
@@ -218,10 +220,10 @@ public final class ChannelEvaluator {
         if (p.silentAfterMicros > 0 && !s.ended && !s.silentActive) {
             next = s.lastSeenWallMicros + p.silentAfterMicros;
         }
-        if (p.temperatureReturnEnabled && !s.ended && s.lastSampleMicros != Long.MIN_VALUE) {
+        if (p.temperatureReturnEnabled && !s.ended && s.lastEventMicros != Long.MIN_VALUE) {
             final long capRig = TemperatureReturnRule.nextCapTime(s.temperature, p);
             if (capRig != Long.MAX_VALUE) {
-                next = Math.min(next, s.lastSeenWallMicros + Math.max(0, capRig - s.lastSampleMicros));
+                next = Math.min(next, s.lastSeenWallMicros + Math.max(0, capRig - s.lastEventMicros));
             }
         }
         return next;

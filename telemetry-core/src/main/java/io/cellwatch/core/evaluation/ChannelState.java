@@ -24,6 +24,11 @@ public class ChannelState {
     public long lastSequence = Long.MIN_VALUE;
     /** Rig timestamp of the newest sample evaluated. */
     public long lastSampleMicros = Long.MIN_VALUE;
+    /**
+     * Rig time of the newest record (sample or mark): with {@link #lastSeenWallMicros} the anchor for estimating the
+     * rig's clock when no data arrives (time caps), and the time a silence alert is stamped with.
+     */
+    public long lastEventMicros = Long.MIN_VALUE;
     /** Wall-clock time the newest record arrived (for silence and for running time caps without samples). */
     public long lastSeenWallMicros = Long.MIN_VALUE;
     /** A TEST_END mark arrived: silence is expected now. */

@@ -361,6 +361,36 @@ class ChannelEvaluatorTest {
         assertEquals(T0 + 20 * S + H, capped.get(0).sampleTimeMicros());
     }
 
+    @Test
+    void shouldCountTheCapFromTheMarksRigTimeWhenTheMarkArrivesLongAfterTheLastSample() {
+        // The last sample is at T0 + 20 s; the CURRENT_STOPPED mark, stamped T0 + 10 min, arrives 10 min later and
+        // nothing follows. The rig's clock must be estimated from the newest record (the mark), else the cap would
+        // fire 9 min 40 s late.
+        final ChannelState s = packShortWithCurrent(30f);
+        evaluator.mark(s, MarkType.CURRENT_STOPPED, T0 + 600 * S, wall(T0 + 600 * S));
+        final long capWall = wall(T0 + 600 * S) + H;
+        evaluator.time(s, capWall - 1, alerts::add);
+        assertEquals(List.of(), alerts(TemperatureReturnRule.ID));
+        evaluator.time(s, capWall, alerts::add);
+        assertEquals(List.of(T0 + 600 * S + H), alerts(TemperatureReturnRule.ID).stream()
+            .map(Alert::sampleTimeMicros).collect(Collectors.toList()));
+    }
+
+    @Test
+    void shouldGiveTwoSilentEpisodesSeparatedOnlyByAMarkDistinctIds() {
+        // Data, silence, then only a mark (no samples), silence again: two episodes, two alerts, two ids. Stamping
+        // both with the last SAMPLE time would give them the same id, and downstream would drop the second.
+        final ChannelState s = declared("cellwatch/monitor", CellForm.CYLINDRICAL, Map.of());
+        sample(s, T0, 4.0f);
+        evaluator.time(s, wall(T0) + 61 * S, alerts::add);
+        evaluator.mark(s, MarkType.PRESS_START, T0 + 120 * S, wall(T0 + 120 * S));
+        evaluator.time(s, wall(T0 + 120 * S) + 61 * S, alerts::add);
+        final List<Alert> silent = alerts(DataQualityRules.SILENT);
+        assertEquals(2, silent.size());
+        assertEquals(List.of(T0, T0 + 120 * S), silent.stream().map(Alert::sampleTimeMicros).collect(Collectors.toList()));
+        assertEquals(2, silent.stream().map(Alert::alertId).distinct().count());
+    }
+
     // ------------------------------------------------------------------ ordering and data quality
 
     @Test
