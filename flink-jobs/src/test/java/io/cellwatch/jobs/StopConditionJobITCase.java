@@ -2,22 +2,25 @@ package io.cellwatch.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.cellwatch.jobs.JobKafkaIo.ALERTS;
+import static io.cellwatch.jobs.JobKafkaIo.DEAD_LETTERS;
+import static io.cellwatch.jobs.JobKafkaIo.SAMPLES;
+import static io.cellwatch.jobs.JobKafkaIo.STEP;
+import static io.cellwatch.jobs.JobKafkaIo.awaitAlerts;
+import static io.cellwatch.jobs.JobKafkaIo.awaitCheckpointedSourcePosition;
+import static io.cellwatch.jobs.JobKafkaIo.producer;
+import static io.cellwatch.jobs.JobKafkaIo.rows;
+import static io.cellwatch.jobs.JobKafkaIo.send;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import io.cellwatch.core.alert.Alert;
 import io.cellwatch.core.alert.AlertClass;
-import io.cellwatch.core.alert.AlertJson;
 import io.cellwatch.core.config.Settings;
 import io.cellwatch.core.model.CellForm;
 import io.cellwatch.core.model.MarkType;
@@ -33,20 +36,8 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -62,16 +53,13 @@ class StopConditionJobITCase {
     private static final long A0 = NOW;                          // rig A: accurate clock
     private static final long B0 = NOW - 3L * 3600 * 1_000_000;  // rig B: 3 h behind
     private static final long C0 = NOW + 24L * 3600 * 1_000_000; // rig C: a day ahead
-    private static final long STEP = 100_000;                    // 10 Hz
-    private static final String SAMPLES = "cellwatch.samples";
-    private static final String ALERTS = "cellwatch.alerts";
     private static final String GROUP = "it-stop-conditions";
 
     @Test
     void shouldRaiseEachRuleOnceAtItsRigsTimeAndKeepAlertsExactlyOnceWhenTheTaskManagerDies() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().start()) {
             broker.createTopics(new NewTopic(SAMPLES, 3, (short) 1), new NewTopic(ALERTS, 2, (short) 1),
-                new NewTopic("cellwatch.dead-letters", 1, (short) 1));
+                new NewTopic(DEAD_LETTERS, 1, (short) 1));
             final String bootstrap = broker.bootstrapServers();
 
             final Configuration flink = new Configuration();
@@ -110,7 +98,7 @@ class StopConditionJobITCase {
                 send(producer, "rigC/ch01", rigC.samples(rows(C0, 41, i -> new double[] {
                     3.0, -20, 55 + (i <= 30 ? i : 60 - i), 55})));
                 producer.flush();
-                awaitCheckpointedSourcePosition(bootstrap);
+                awaitCheckpointedSourcePosition(bootstrap, GROUP, 3);
 
                 // Phase 2: A crosses 4.25 V, B reaches a 50 mV drop; kill the TaskManager as soon as both alerts are
                 // written, most likely before the checkpoint that commits them.
@@ -167,88 +155,5 @@ class StopConditionJobITCase {
                 cluster.close();
             }
         }
-    }
-
-    private interface Row {
-        double[] at(int i);
-    }
-
-    /** {@code n} rows {t, V, I, T_cell, T_ambient} at 10 Hz from {@code t0}. */
-    private static double[][] rows(final long t0, final int n, final Row row) {
-        final double[][] out = new double[n][];
-        for (int i = 0; i < n; i++) {
-            final double[] r = row.at(i);
-            out[i] = new double[] {t0 + i * STEP, r[0], r[1], r[2], r[3]};
-        }
-        return out;
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(final String bootstrap) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
-
-    private static void send(final KafkaProducer<byte[], byte[]> producer, final String channelId, final byte[] value)
-        throws Exception {
-        producer.send(new ProducerRecord<>(SAMPLES, channelId.getBytes(StandardCharsets.UTF_8), value)).get();
-    }
-
-    /** Waits until the job's source committed (which it does on checkpoint completion) every record produced. */
-    private static void awaitCheckpointedSourcePosition(final String bootstrap) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 3; p++) {
-                latest.put(new TopicPartition(SAMPLES, p), OffsetSpec.latest());
-            }
-            final Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                final Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-                if (ends.entrySet().stream().allMatch(e -> e.getValue() == 0
-                    || committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue())) {
-                    return;
-                }
-                Thread.sleep(200);
-            }
-            throw new AssertionError("no checkpoint covered the produced records within 60 s; ends " + ends);
-        }
-    }
-
-    private static List<Alert> awaitAlerts(final String bootstrap, final String isolation,
-                                           final Predicate<List<Alert>> done, final Duration timeout) {
-        final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        final List<Alert> alerts = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            final List<TopicPartition> parts = List.of(new TopicPartition(ALERTS, 0), new TopicPartition(ALERTS, 1));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            final long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    alerts.add(AlertJson.fromJson(r.value()));
-                }
-                final Set<TopicPartition> behind = parts.stream()
-                    .filter(tp -> consumer.position(tp) < consumer.endOffsets(List.of(tp)).get(tp))
-                    .collect(Collectors.toSet());
-                if (behind.isEmpty() && done.test(alerts)) {
-                    return alerts;
-                }
-            }
-        }
-        if (timeout.toSeconds() <= 5) {
-            return alerts;
-        }
-        throw new AssertionError("alerts (" + isolation + ") did not arrive within " + timeout + ": " + alerts);
     }
 }
