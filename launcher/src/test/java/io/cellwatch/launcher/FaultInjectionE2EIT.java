@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,14 +19,10 @@ import java.util.stream.Collectors;
 import io.cellwatch.core.alert.Alert;
 import io.cellwatch.core.alert.AlertIds;
 import io.cellwatch.core.alert.AlertJson;
-import io.cellwatch.core.codec.FrameDescriptor;
-import io.cellwatch.core.codec.FrameType;
-import io.cellwatch.core.codec.SamplesFlyweight;
 import io.cellwatch.core.config.Settings;
 import io.cellwatch.core.evaluation.DataQualityRules;
 import io.cellwatch.core.model.CellForm;
 import io.cellwatch.core.model.ChannelDeclaration;
-import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.core.rules.UpperChargeVoltageRule;
 import io.cellwatch.gateway.CellWatchGateway;
 import io.cellwatch.gateway.GatewayConfig;
@@ -42,7 +37,6 @@ import io.cellwatch.process.LoopbackPorts;
 import io.cellwatch.rig.RigClient;
 import io.cellwatch.rig.RigListener;
 import io.cellwatch.rig.SampleBatch;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -51,7 +45,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,14 +172,32 @@ class FaultInjectionE2EIT {
         check("gateway-sigkill", run);
     }
 
+    /**
+     * The reference the fault scenarios are compared with, measured: the same run with no fault raises exactly the
+     * alert ids {@link #expectedAlertIds()} computes from the data, once each. If this test fails, the computed set
+     * is wrong and so is every fault scenario's comparison.
+     */
+    @Test
+    void shouldRaiseExactlyTheComputedAlertsWhenNothingFails() throws Exception {
+        final int rigPort = startInProcessGateway();
+        final Run run = new Run();
+        try (RigClient rig = connect(rigPort)) {
+            run.sent.add(rig.declareChannel(declaration()));
+            final SampleBatch batch = new SampleBatch(PER_FRAME);
+            for (int f = 0; f < FRAMES; f++) {
+                run.sent.add(sendOrQueue(rig, batch, f));
+                Thread.sleep(PACE_MS);
+            }
+            awaitAllAcked(rig, run);
+            assertEquals(0, run.reconnects, "a clean run needs no reconnect");
+        }
+        assertEquals(FRAMES + 1, run.sent.size());
+        check("clean-run", run);
+    }
+
     @Test
     void shouldLoseNothingAndAlertOnceWhenTheBrokerIsKilledMidStream() throws Exception {
-        inProcessGateway = new CellWatchGateway(GatewayConfig.from(Settings.of(Map.of(
-            "kafka.bootstrap-servers", broker.bootstrapServers(),
-            "gateway.rig-port", "0",
-            "gateway.http-port", "-1",
-            "gateway.max-unacked-frames", "64")))).start();
-        final int rigPort = inProcessGateway.rigAddress().getPort();
+        final int rigPort = startInProcessGateway();
 
         final Run run = new Run();
         try (RigClient rig = connect(rigPort)) {
@@ -313,6 +324,16 @@ class FaultInjectionE2EIT {
         assertEquals(0, rig.unackedCount(), "every frame acknowledged");
     }
 
+    /** The gateway in this JVM, as {@code CellWatchStack} runs it; returns its rig port. */
+    private int startInProcessGateway() throws InterruptedException {
+        inProcessGateway = new CellWatchGateway(GatewayConfig.from(Settings.of(Map.of(
+            "kafka.bootstrap-servers", broker.bootstrapServers(),
+            "gateway.rig-port", "0",
+            "gateway.http-port", "-1",
+            "gateway.max-unacked-frames", "64")))).start();
+        return inProcessGateway.rigAddress().getPort();
+    }
+
     // ---- the gateway as a child JVM ------------------------------------------------------------------------
 
     private Process startChildGateway(final int rigPort, final Path log) throws Exception {
@@ -381,29 +402,7 @@ class FaultInjectionE2EIT {
 
     /** Sequence number -> how many records on the samples topic carry it. */
     private Map<Long, Integer> readSequences() {
-        final Map<Long, Integer> seen = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties("read_uncommitted"))) {
-            final List<TopicPartition> parts = List.of(new TopicPartition(SAMPLES, 0), new TopicPartition(SAMPLES, 1));
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    seen.merge(sequenceOf(r.value()), 1, Integer::sum);
-                }
-            }
-        }
-        return seen;
-    }
-
-    private static long sequenceOf(final byte[] value) {
-        final UnsafeBuffer buf = new UnsafeBuffer(value);
-        final TelemetryRecordFlyweight record = new TelemetryRecordFlyweight().wrap(buf, 0, value.length);
-        final int frame = record.frameOffset();
-        final int type = buf.getByte(frame + FrameDescriptor.TYPE_OFFSET) & 0xFF;
-        assertTrue(FrameType.isSequenced(type));
-        return buf.getLong(frame + SamplesFlyweight.SEQUENCE_OFFSET, FrameDescriptor.BYTE_ORDER);
+        return SamplesTopicReader.sequencesByChannel(broker.bootstrapServers(), SAMPLES, 2).getOrDefault(CHANNEL, Map.of());
     }
 
     /** Reads the alerts topic read_committed until every expected id is there, then a few more checkpoints. */
