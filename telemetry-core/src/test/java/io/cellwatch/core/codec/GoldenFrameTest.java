@@ -276,6 +276,17 @@ class GoldenFrameTest {
     }
 
     @Test
+    void shouldReadTheV1DeclarationWhenAChannelHasANewerLayoutWithAFieldAppended() {
+        final ChannelFlyweight v1 = (ChannelFlyweight) new ChannelFlyweight().wrap(golden("channel"), 0);
+        final ChannelFlyweight v2 = (ChannelFlyweight) new ChannelFlyweight()
+            .wrap(golden("compat-channel-v2-extra-field"), 0);
+        assertEquals(2, v2.version());
+        assertEquals(v1.frameLength() + 8, v2.frameLength());
+        assertEquals(v1.sequence(), v2.sequence());
+        assertEquals(v1.declaration(), v2.declaration(), "the appended field changes nothing a v1 reader sees");
+    }
+
+    @Test
     void shouldStepBySampleLengthWhenSamplesAreLongerThanV1() {
         final SamplesFlyweight samples = new SamplesFlyweight().wrap(golden("compat-samples-40-byte-sample"), 0);
         assertEquals(2, samples.version());
