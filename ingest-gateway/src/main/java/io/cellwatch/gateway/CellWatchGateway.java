@@ -15,6 +15,7 @@ import io.cellwatch.gateway.http.HttpChannelInitializer;
 import io.cellwatch.gateway.http.LineProtocolHttpHandler;
 import io.cellwatch.gateway.http.LiveFeed;
 import io.cellwatch.gateway.lineprotocol.LineProtocolWriter;
+import io.cellwatch.gateway.linetcp.LineProtocolTcpInitializer;
 import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
 import io.cellwatch.gateway.tcp.RigChannelInitializer;
@@ -37,6 +38,8 @@ public final class CellWatchGateway implements AutoCloseable {
     private CommandRouter router;
     private NettyServer server;
     private NettyServer http;
+    private NettyServer lineProtocolTcp;
+    private InetSocketAddress lineProtocolTcpAddress;
     private LiveFeed feed;
     private InetSocketAddress rigAddress;
     private InetSocketAddress httpAddress;
@@ -54,7 +57,7 @@ public final class CellWatchGateway implements AutoCloseable {
         publisher = new KafkaRecordPublisher(config.bootstrapServers(), config.samplesTopic(),
             "cellwatch-gateway-" + config.instanceId());
         router = new CommandRouter(metrics, board::alert, this::publishEscalation, config.commandResendMillis(),
-            config.commandDeadlineMillis()).start();
+            config.commandDeadlineMillis(), config.commandHoldMillis()).start();
         commands = new AlertCommandConsumer(config.bootstrapServers(), config.alertsTopic(),
             "cellwatch-gateway-" + config.instanceId(), router, metrics);
         commands.start();
@@ -62,6 +65,16 @@ public final class CellWatchGateway implements AutoCloseable {
         rigAddress = server.bind(config.bindAddress(), config.rigPort(),
             new RigChannelInitializer(config, publisher, router, metrics, board));
         LOG.info("gateway {} listening for rigs on {}", config.instanceId(), rigAddress);
+        // one writer for HTTP and raw TCP: it numbers each channel's records, and both ways must share the numbers
+        final LineProtocolWriter lineWriter = new LineProtocolWriter(publisher, ProcedureLibrary.builtIn());
+        if (config.lineProtocolTcpPort() >= 0) {
+            lineProtocolTcp = new NettyServer(1);
+            lineProtocolTcpAddress = lineProtocolTcp.bind(config.bindAddress(), config.lineProtocolTcpPort(),
+                new LineProtocolTcpInitializer(lineWriter, config.lineProtocolTcpPrecision(),
+                    config.lineProtocolTcpMaxLine(), metrics));
+            LOG.info("gateway {} accepting line protocol over TCP on {} (precision {}, no authentication)",
+                config.instanceId(), lineProtocolTcpAddress, config.lineProtocolTcpPrecision());
+        }
         if (config.httpPort() >= 0) {
             if (config.operatorTokens().isEmpty()) {
                 LOG.warn("gateway.operator-tokens is empty: anyone can acknowledge alerts (development mode)");
@@ -73,8 +86,9 @@ public final class CellWatchGateway implements AutoCloseable {
             metrics.gauge("feed_ticks_skipped", feed::ticksSkipped);
             metrics.gauge("feed_slow_clients_closed", feed::slowClientsClosed);
             metrics.gauge("commands_pending", router::pendingCount);
+            metrics.gauge("commands_held_waiting", router::heldCount);
             final LineProtocolHttpHandler lineProtocol = new LineProtocolHttpHandler(
-                new LineProtocolWriter(publisher, ProcedureLibrary.builtIn()), config.rigTokens(),
+                lineWriter, config.rigTokens(),
                 metrics.lineProtocolPointsIn, metrics.lineProtocolRequestsRejected);
             httpAddress = http.bind(config.bindAddress(), config.httpPort(), new HttpChannelInitializer(
                 new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed, lineProtocol));
@@ -96,6 +110,11 @@ public final class CellWatchGateway implements AutoCloseable {
                 LOG.error("could not record escalation alert {}: {}", alert.alertId(), failure.toString());
             }
         });
+    }
+
+    /** The raw-TCP line-protocol address, or null when it is off. */
+    public InetSocketAddress lineProtocolTcpAddress() {
+        return lineProtocolTcpAddress;
     }
 
     /** The HTTP address, or null when HTTP is off. */
@@ -137,6 +156,9 @@ public final class CellWatchGateway implements AutoCloseable {
         }
         if (server != null) {
             server.stopAccepting();
+        }
+        if (lineProtocolTcp != null) {
+            lineProtocolTcp.close(); // no ACKs to wait for: closing hands each connection's last batch to the producer
         }
         if (publisher != null) {
             publisher.close(); // flushes: the callbacks ACK on the still-running event loops

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
+import io.cellwatch.gateway.lineprotocol.LineProtocolParser;
 
 /**
  * The gateway's whole configuration, validated at start-up. Every key is listed in {@link #KEYS} and documented in
@@ -28,12 +29,18 @@ import io.cellwatch.core.config.Settings;
  * @param operatorTokens           operator name to token for acknowledging alerts; empty = no token needed
  * @param commandResendMillis      interval between sends of a COMMAND the rig has not acknowledged
  * @param commandDeadlineMillis    a COMMAND unacknowledged this long after its first send is escalated
+ * @param lineProtocolTcpPort      raw-TCP InfluxDB line protocol port; -1 = off (default), 0 = any free port
+ * @param lineProtocolTcpPrecision timestamp precision of raw-TCP lines (ns, us, ms, s): TCP has no query string
+ * @param lineProtocolTcpMaxLine   longest raw-TCP line accepted, bytes; a longer one closes the connection
+ * @param commandHoldMillis        an alert for a channel no connection here holds waits this long for its rig to
+ *                                 declare the channel here (rig between gateways); 0 = do not wait
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
                             int maxUnackedFrames, Map<String, String> rigTokens, int httpPort,
                             Map<String, String> operatorTokens, int commandResendMillis,
-                            int commandDeadlineMillis) {
+                            int commandDeadlineMillis, int lineProtocolTcpPort, String lineProtocolTcpPrecision,
+                            int lineProtocolTcpMaxLine, int commandHoldMillis) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -49,11 +56,16 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public static final String OPERATOR_TOKENS = "gateway.operator-tokens";
     public static final String COMMAND_RESEND = "gateway.command-resend-ms";
     public static final String COMMAND_DEADLINE = "gateway.command-deadline-ms";
+    public static final String LINE_PROTOCOL_TCP_PORT = "gateway.line-protocol-tcp-port";
+    public static final String LINE_PROTOCOL_TCP_PRECISION = "gateway.line-protocol-tcp-precision";
+    public static final String LINE_PROTOCOL_TCP_MAX_LINE = "gateway.line-protocol-tcp-max-line-length";
+    public static final String COMMAND_HOLD = "gateway.command-hold-ms";
 
     /** Every key this config reads. */
     public static final List<String> KEYS = List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
-        OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE);
+        OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE, LINE_PROTOCOL_TCP_PORT, LINE_PROTOCOL_TCP_PRECISION,
+        LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD);
 
     public static final int DEFAULT_RIG_PORT = 7411;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -71,7 +83,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
         if (bootstrap.isBlank()) {
             throw s.invalid(BOOTSTRAP_SERVERS, "must name at least one host:port");
         }
-        return new GatewayConfig(
+        final GatewayConfig c = new GatewayConfig(
             s.string(BIND_ADDRESS, "127.0.0.1"),
             s.integer(RIG_PORT, DEFAULT_RIG_PORT, 0, 65535),
             bootstrap,
@@ -85,7 +97,26 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             s.integer(HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535),
             parseTokens(s, OPERATOR_TOKENS, "operator"),
             s.integer(COMMAND_RESEND, 1000, 50, 600_000),
-            s.integer(COMMAND_DEADLINE, 5000, 100, 3_600_000));
+            s.integer(COMMAND_DEADLINE, 5000, 100, 3_600_000),
+            s.integer(LINE_PROTOCOL_TCP_PORT, -1, -1, 65535),
+            lineProtocolPrecision(s),
+            s.integer(LINE_PROTOCOL_TCP_MAX_LINE, 65_536, 256, 8 * 1024 * 1024),
+            s.integer(COMMAND_HOLD, 10_000, 0, 600_000));
+        if (c.lineProtocolTcpPort() >= 0 && !c.rigTokens().isEmpty()) {
+            // raw TCP line protocol carries no credentials: it would let anyone write any rig's channels
+            throw s.invalid(LINE_PROTOCOL_TCP_PORT, "must be -1 (off) while " + RIG_TOKENS + " is set: raw TCP "
+                + "line protocol has no authentication; use HTTP /api/v2/write with 'Authorization: Token' instead");
+        }
+        return c;
+    }
+
+    /** The raw-TCP line protocol's precision: one of the HTTP API's names ({@code n} and {@code u} too). */
+    private static String lineProtocolPrecision(final Settings s) {
+        final String p = s.string(LINE_PROTOCOL_TCP_PRECISION, "ns");
+        if (LineProtocolParser.microsPer(p) < 0) {
+            throw s.invalid(LINE_PROTOCOL_TCP_PRECISION, "must be ns, us, ms or s");
+        }
+        return p;
     }
 
     /** Parses {@code rigA:secret1,rigB:secret2}. */
@@ -110,6 +141,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public GatewayConfig withKafka(final String servers) {
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
             heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
-            commandDeadlineMillis);
+            commandDeadlineMillis, lineProtocolTcpPort, lineProtocolTcpPrecision, lineProtocolTcpMaxLine,
+            commandHoldMillis);
     }
 }

@@ -55,6 +55,8 @@ public final class GatewayMain {
             "  --" + GatewayConfig.MAX_FRAME_LENGTH + "=BYTES     (default 1048576)",
             "  --" + GatewayConfig.HEARTBEAT_INTERVAL + "=MS  (default 1000)",
             "  --" + GatewayConfig.MAX_UNACKED_FRAMES + "=N     (default 1024)",
-            "  --" + GatewayConfig.RIG_TOKENS + "=RIG:TOKEN,...   (default empty = no authentication)");
+            "  --" + GatewayConfig.RIG_TOKENS + "=RIG:TOKEN,...   (default empty = no authentication)",
+            "  --" + GatewayConfig.LINE_PROTOCOL_TCP_PORT + "=PORT  raw-TCP line protocol (default -1 = off)",
+            "  --" + GatewayConfig.COMMAND_HOLD + "=MS   alert waits for its rig to connect (default 10000)");
     }
 }

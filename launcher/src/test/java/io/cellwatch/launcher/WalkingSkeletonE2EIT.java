@@ -144,6 +144,13 @@ class WalkingSkeletonE2EIT {
             assertEquals(4.25, a.threshold(), 0);
             assertTrue(a.detectedAtMicros() > 0);
             assertEquals(1, stack.gateway().metrics().commandsAcknowledged.sum(), "the rig's COMMAND_ACK arrived");
+            // the stop is in each command latency histogram, as many times as commands were acknowledged
+            final var m = stack.gateway().metrics();
+            assertEquals(m.commandsAcknowledged.sum(), m.commandAckLatency.count(), "alert -> COMMAND_ACK recorded");
+            assertEquals(m.commandsAcknowledged.sum(), m.sampleToAckLatency.count(), "sample -> COMMAND_ACK recorded");
+            assertTrue(m.commandDispatchLatency.count() >= 1, "alert -> COMMAND written recorded");
+            assertTrue(m.histogramsText().contains("cellwatch_gateway_command_ack_seconds_count "
+                + m.commandAckLatency.count() + "\n"), m.histogramsText());
         }
     }
 

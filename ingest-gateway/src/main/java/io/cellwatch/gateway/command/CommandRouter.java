@@ -1,6 +1,9 @@
 package io.cellwatch.gateway.command;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +23,12 @@ import io.cellwatch.gateway.metrics.GatewayMetrics;
  * rig acknowledges it. The alert path is at-least-once (the gateway reads alerts before the job's transaction
  * commits, for latency), so repeats of an alert id are dropped here; rigs also see the deterministic id and ignore a
  * repeat that slips through, e.g. after a gateway restart.
+ *
+ * <p>An alert for a channel that no connection here holds is kept for the hold window ({@link HeldAlerts}) and sent
+ * if the rig declares the channel here within it: a rig between gateways still gets its stop command.
+ *
+ * <p>Latency is recorded per command in {@link GatewayMetrics}: alert read -> first COMMAND written to the socket,
+ * first write -> COMMAND_ACK, and the triggering sample's rig time -> COMMAND_ACK.
  *
  * <p>A command not acknowledged within the deadline is escalated once: an alert of its own,
  * {@value #ESCALATION_RULE}, goes to the alerts topic (the durable record, and every screen), because the rig may
@@ -44,6 +53,7 @@ public final class CommandRouter implements AutoCloseable {
     private final Consumer<Alert> onNewAlert;
     private final Consumer<Alert> escalations;
     private final PendingCommands pending;
+    private final HeldAlerts held;
     private ScheduledExecutorService ticker;
 
     /** A router without resends (unit tests of the sessions). */
@@ -63,6 +73,16 @@ public final class CommandRouter implements AutoCloseable {
      */
     public CommandRouter(final GatewayMetrics metrics, final Consumer<Alert> onNewAlert,
                          final Consumer<Alert> escalations, final long resendMillis, final long deadlineMillis) {
+        this(metrics, onNewAlert, escalations, resendMillis, deadlineMillis, 0);
+    }
+
+    /**
+     * @param holdMillis how long an alert for a channel held by no connection here waits for its rig; 0 = not at all
+     */
+    public CommandRouter(final GatewayMetrics metrics, final Consumer<Alert> onNewAlert,
+                         final Consumer<Alert> escalations, final long resendMillis, final long deadlineMillis,
+                         final long holdMillis) {
+        this.held = new HeldAlerts(TimeUnit.MILLISECONDS.toNanos(holdMillis));
         this.metrics = metrics;
         this.onNewAlert = onNewAlert;
         this.escalations = escalations;
@@ -95,6 +115,9 @@ public final class CommandRouter implements AutoCloseable {
             metrics.commandsEscalated.increment();
             escalations.accept(escalation(p, nowNanos));
         }
+        synchronized (held) {
+            metrics.commandsHeldExpired.add(held.expire(nowNanos));
+        }
     }
 
     private static Alert escalation(final PendingCommands.Pending p, final long nowNanos) {
@@ -125,9 +148,19 @@ public final class CommandRouter implements AutoCloseable {
             previous.supersede();
         }
         owners.put(channelId, target);
-        for (Alert a : pending.forChannel(channelId, System.nanoTime())) {
+        final long now = System.nanoTime();
+        for (Alert a : pending.forChannel(channelId, now)) {
             metrics.commandsResent.increment();
             target.sendCommand(a); // the rig reconnected before acknowledging: send again now
+        }
+        final List<HeldAlerts.Held> waiting;
+        synchronized (held) { // after owners.put: deliver() either sees the owner or held the alert before this
+            waiting = held.take(channelId, now);
+        }
+        for (HeldAlerts.Held h : waiting) {
+            metrics.commandsHeldDelivered.increment();
+            pending.sent(h.alert(), h.receivedNanos(), now);
+            target.sendCommand(h.alert()); // the rig arrived here after its alert did
         }
         return true;
     }
@@ -141,9 +174,39 @@ public final class CommandRouter implements AutoCloseable {
         return owners.get(channelId);
     }
 
-    /** The rig acknowledged a command; returns false if it was not pending (a repeat, or sent before a restart). */
+    /**
+     * A connection wrote an alert's COMMAND to its socket; the first write of a pending command records the
+     * dispatch latency (resends do not move it). Thread-safe.
+     */
+    public void written(final String alertId) {
+        final long nanos = pending.written(alertId, System.nanoTime());
+        if (nanos >= 0) {
+            metrics.commandDispatchLatency.record(TimeUnit.NANOSECONDS.toMicros(nanos));
+        }
+    }
+
+    /**
+     * The rig acknowledged a command; records the ack latencies. Returns false if it was not pending (a repeat, or
+     * sent before a restart or by another gateway): those are not recorded, as their send time is unknown here.
+     */
     public boolean acknowledged(final String alertId) {
-        return pending.acknowledged(alertId) != null;
+        final long now = System.nanoTime();
+        final PendingCommands.Pending p = pending.acknowledged(alertId);
+        if (p == null) {
+            return false;
+        }
+        final long sentNanos = p.writtenNanos != 0 ? p.writtenNanos : p.firstSentNanos;
+        metrics.commandAckLatency.record(TimeUnit.NANOSECONDS.toMicros(now - sentNanos));
+        metrics.sampleToAckLatency.record(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now())
+            - p.alert.sampleTimeMicros());
+        return true;
+    }
+
+    /** Alerts waiting for their rig to declare the channel here. */
+    public int heldCount() {
+        synchronized (held) {
+            return held.size();
+        }
     }
 
     /** Commands waiting for COMMAND_ACK. */
@@ -169,12 +232,22 @@ public final class CommandRouter implements AutoCloseable {
         if (alert.rule().startsWith("gateway/")) {
             return false;
         }
-        final CommandTarget target = owners.get(alert.channelId());
-        if (target == null) {
-            metrics.commandsUndeliverable.increment();
-            return false;
+        final long now = System.nanoTime();
+        final CommandTarget target;
+        synchronized (held) {
+            target = owners.get(alert.channelId());
+            if (target == null) {
+                metrics.commandsUndeliverable.increment();
+                if (held.enabled()) {
+                    metrics.commandsHeld.increment();
+                    if (!held.hold(alert, now)) {
+                        metrics.commandsHeldExpired.increment(); // the oldest held alert made room
+                    }
+                }
+                return false;
+            }
         }
-        pending.sent(alert, System.nanoTime());
+        pending.sent(alert, now, now);
         target.sendCommand(alert);
         return true;
     }

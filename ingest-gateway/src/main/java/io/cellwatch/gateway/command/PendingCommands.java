@@ -20,13 +20,18 @@ final class PendingCommands {
     /** One unacknowledged command. */
     static final class Pending {
         final Alert alert;
+        /** When this gateway read the alert (before any hold), for the dispatch latency. */
+        final long receivedNanos;
         final long firstSentNanos;
         long lastSentNanos;
+        /** When the first COMMAND was written to the socket; 0 until then. */
+        long writtenNanos;
         int attempts = 1;
         boolean escalated;
 
-        Pending(final Alert alert, final long nowNanos) {
+        Pending(final Alert alert, final long receivedNanos, final long nowNanos) {
             this.alert = alert;
+            this.receivedNanos = receivedNanos;
             this.firstSentNanos = nowNanos;
             this.lastSentNanos = nowNanos;
         }
@@ -45,17 +50,32 @@ final class PendingCommands {
         this.deadlineNanos = deadlineNanos;
     }
 
-    synchronized void sent(final Alert alert, final long nowNanos) {
+    synchronized void sent(final Alert alert, final long receivedNanos, final long nowNanos) {
         if (pending.containsKey(alert.alertId())) {
             return;
         }
-        pending.put(alert.alertId(), new Pending(alert, nowNanos));
+        pending.put(alert.alertId(), new Pending(alert, receivedNanos, nowNanos));
         if (pending.size() > MAX_PENDING) {
             final Iterator<String> oldest = pending.keySet().iterator();
             oldest.next();
             oldest.remove();
             dropped++;
         }
+    }
+
+    /**
+     * The COMMAND of a pending alert reached the socket.
+     *
+     * @return the nanos from reading the alert to this first write, or -1 if it is not the first write (a resend)
+     *     or the command is no longer pending
+     */
+    synchronized long written(final String alertId, final long nowNanos) {
+        final Pending p = pending.get(alertId);
+        if (p == null || p.writtenNanos != 0) {
+            return -1;
+        }
+        p.writtenNanos = nowNanos;
+        return nowNanos - p.receivedNanos;
     }
 
     /** @return the pending command, or null if unknown (already acknowledged, or never sent from here) */

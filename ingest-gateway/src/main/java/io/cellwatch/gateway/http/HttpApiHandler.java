@@ -96,7 +96,7 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (path.equals("/health")) {
             return method == HttpMethod.GET ? json(HttpResponseStatus.OK, health.get()) : notAllowed();
         } else if (path.equals("/metrics")) {
-            return method == HttpMethod.GET ? text(PrometheusText.render(metrics.snapshot()),
+            return method == HttpMethod.GET ? text(PrometheusText.render(metrics.snapshot()) + metrics.histogramsText(),
                 "text/plain; version=0.0.4; charset=utf-8") : notAllowed();
         } else if (path.equals("/api/channels")) {
             return method == HttpMethod.GET ? json(HttpResponseStatus.OK, Map.of("channels",

@@ -56,6 +56,22 @@ public final class LineProtocolParser {
         return points;
     }
 
+    /**
+     * Parses one line without its newline (the raw-TCP listener gets lines one at a time).
+     *
+     * @param lineNo line number for error messages (the connection's count)
+     * @return the point, or null for a blank or comment line
+     */
+    public static LinePoint parseLine(final String line, final int lineNo, final String precision)
+        throws LineProtocolException {
+        final long unit = microsPer(precision);
+        if (unit < 0) {
+            throw new LineProtocolException(lineNo, "unknown precision '" + precision + "' (ns, us, ms or s)");
+        }
+        final String trimmed = line.strip();
+        return trimmed.isEmpty() || trimmed.startsWith("#") ? null : parseLine(trimmed, lineNo, unit);
+    }
+
     private static LinePoint parseLine(final String line, final int no, final long unit) throws LineProtocolException {
         final List<String> sections = split(line, ' ', no);
         if (sections.size() < 2 || sections.size() > 3) {

@@ -61,18 +61,8 @@ public final class LineProtocolWriter {
         final long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         final Map<String, ChannelPoints> byChannel = new LinkedHashMap<>();
         for (LinePoint p : points) {
-            final String channel = p.tags().get("channel");
-            if (channel == null || channel.isEmpty()) {
-                throw new LineProtocolException(p.line(), "tag 'channel' is required (e.g. channel=rigA/ch03)");
-            }
-            if (!p.fields().containsKey("voltage")) {
-                throw new LineProtocolException(p.line(), "field 'voltage' is required");
-            }
-            final String rig = p.tags().getOrDefault("rig",
-                channel.contains("/") ? channel.substring(0, channel.indexOf('/')) : channel);
-            if (authorizedRig != null && (!rig.equals(authorizedRig) || !channel.startsWith(authorizedRig + "/"))) {
-                throw new LineProtocolException(p.line(), "the token does not permit writing channel " + channel);
-            }
+            final String channel = channelOf(p);
+            final String rig = rigOf(p, channel, authorizedRig);
             ChannelPoints cp = byChannel.get(channel);
             if (cp == null) {
                 cp = new ChannelPoints(rig, declaration(p, channel), new ArrayList<>());
@@ -110,6 +100,37 @@ public final class LineProtocolWriter {
         }
         final int total = samples;
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(v -> total);
+    }
+
+    /**
+     * Checks that one point maps onto a sample, as {@link #write} would, without writing it: the raw-TCP listener
+     * skips a bad line instead of refusing a whole batch.
+     */
+    public void check(final LinePoint p, final String authorizedRig) throws LineProtocolException {
+        final String channel = channelOf(p);
+        rigOf(p, channel, authorizedRig);
+        declaration(p, channel);
+    }
+
+    private static String channelOf(final LinePoint p) throws LineProtocolException {
+        final String channel = p.tags().get("channel");
+        if (channel == null || channel.isEmpty()) {
+            throw new LineProtocolException(p.line(), "tag 'channel' is required (e.g. channel=rigA/ch03)");
+        }
+        if (!p.fields().containsKey("voltage")) {
+            throw new LineProtocolException(p.line(), "field 'voltage' is required");
+        }
+        return channel;
+    }
+
+    private static String rigOf(final LinePoint p, final String channel, final String authorizedRig)
+        throws LineProtocolException {
+        final String rig = p.tags().getOrDefault("rig",
+            channel.contains("/") ? channel.substring(0, channel.indexOf('/')) : channel);
+        if (authorizedRig != null && (!rig.equals(authorizedRig) || !channel.startsWith(authorizedRig + "/"))) {
+            throw new LineProtocolException(p.line(), "the token does not permit writing channel " + channel);
+        }
+        return rig;
     }
 
     private ChannelDeclaration declaration(final LinePoint p, final String channel) throws LineProtocolException {

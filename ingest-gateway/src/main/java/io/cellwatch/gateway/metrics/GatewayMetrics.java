@@ -2,6 +2,7 @@ package io.cellwatch.gateway.metrics;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,6 +34,21 @@ public final class GatewayMetrics {
     public final LongAdder silentRigsDisconnected = new LongAdder();
     public final LongAdder lineProtocolPointsIn = new LongAdder();
     public final LongAdder lineProtocolRequestsRejected = new LongAdder();
+    public final LongAdder lineProtocolTcpPointsIn = new LongAdder();
+    public final LongAdder lineProtocolTcpConnectionsActive = new LongAdder();
+    public final LongAdder commandsHeld = new LongAdder();
+    public final LongAdder commandsHeldDelivered = new LongAdder();
+    public final LongAdder commandsHeldExpired = new LongAdder();
+    /** Alert read from the alerts topic by this gateway -> its COMMAND written to the rig's socket (first send). */
+    public final LatencyHistogram commandDispatchLatency = new LatencyHistogram("command_dispatch_seconds",
+        "alert read by this gateway to its COMMAND written to the rig socket (first send)");
+    /** COMMAND written (first send) -> COMMAND_ACK received, both on the gateway's clock. */
+    public final LatencyHistogram commandAckLatency = new LatencyHistogram("command_ack_seconds",
+        "COMMAND written to the rig socket (first send) to COMMAND_ACK received");
+    /** Rig sample time of the triggering sample -> COMMAND_ACK received: mixes the rig's clock and the gateway's. */
+    public final LatencyHistogram sampleToAckLatency = new LatencyHistogram("command_sample_to_ack_seconds",
+        "rig time of the triggering sample to COMMAND_ACK received on the gateway clock (includes rig clock offset)");
+    private final Map<LineRejection, LongAdder> linesRejected = new EnumMap<>(LineRejection.class);
     private final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
     private final Map<ErrorCode, LongAdder> rejected = new EnumMap<>(ErrorCode.class);
 
@@ -40,6 +56,46 @@ public final class GatewayMetrics {
         for (ErrorCode c : ErrorCode.values()) {
             rejected.put(c, new LongAdder());
         }
+        for (LineRejection r : LineRejection.values()) {
+            linesRejected.put(r, new LongAdder());
+        }
+    }
+
+    /** Why a raw-TCP line-protocol line was not stored. */
+    public enum LineRejection {
+        /** not line protocol (the parser refused it); skipped, the connection stays open */
+        INVALID_LINE,
+        /** parsed, but does not map onto a sample (no channel tag, no voltage, unknown procedure); skipped */
+        UNMAPPABLE,
+        /** longer than gateway.line-protocol-tcp-max-line-length; the connection is closed */
+        LINE_TOO_LONG,
+        /** bytes after the last newline when the connection closed; dropped */
+        TRUNCATED,
+        /** Kafka did not take the batch (after the producer's delivery timeout); the connection is closed */
+        STORAGE_UNAVAILABLE
+    }
+
+    /** Counts raw-TCP line-protocol lines not stored, by reason. */
+    public void lineRejected(final LineRejection reason, final long lines) {
+        linesRejected.get(reason).add(lines);
+    }
+
+    public long linesRejectedCount(final LineRejection reason) {
+        return linesRejected.get(reason).sum();
+    }
+
+    /** The latency histograms, rendered after the counters on /metrics. */
+    public List<LatencyHistogram> histograms() {
+        return List.of(commandDispatchLatency, commandAckLatency, sampleToAckLatency);
+    }
+
+    /** The histograms in the Prometheus text format (appended to the counters by the /metrics endpoint). */
+    public String histogramsText() {
+        final StringBuilder b = new StringBuilder(2048);
+        for (LatencyHistogram h : histograms()) {
+            h.appendPrometheus(b);
+        }
+        return b.toString();
     }
 
     /** Registers a value read at snapshot time (e.g. the live feed's client count). */
@@ -78,11 +134,21 @@ public final class GatewayMetrics {
         m.put("silent_rigs_disconnected", silentRigsDisconnected.sum());
         m.put("line_protocol_points_in", lineProtocolPointsIn.sum());
         m.put("line_protocol_requests_rejected", lineProtocolRequestsRejected.sum());
+        m.put("line_protocol_tcp_points_in", lineProtocolTcpPointsIn.sum());
+        m.put("line_protocol_tcp_connections_active", lineProtocolTcpConnectionsActive.sum());
+        m.put("commands_held", commandsHeld.sum());
+        m.put("commands_held_delivered", commandsHeldDelivered.sum());
+        m.put("commands_held_expired", commandsHeldExpired.sum());
+        m.put("command_sample_time_ahead", sampleToAckLatency.negativeCount());
         gauges.forEach((name, g) -> m.put(name, g.getAsLong()));
         for (Map.Entry<ErrorCode, LongAdder> e : rejected.entrySet()) {
             if (e.getKey() != ErrorCode.OK) {
                 m.put("frames_rejected{reason=" + e.getKey().name().toLowerCase() + "}", e.getValue().sum());
             }
+        }
+        for (Map.Entry<LineRejection, LongAdder> e : linesRejected.entrySet()) {
+            m.put("line_protocol_tcp_lines_rejected{reason=" + e.getKey().name().toLowerCase() + "}",
+                e.getValue().sum());
         }
         return m;
     }

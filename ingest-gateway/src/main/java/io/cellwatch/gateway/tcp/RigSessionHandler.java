@@ -319,7 +319,11 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
                 metrics.commandsUndeliverable.increment();
                 return;
             }
-            c.writeAndFlush(out.command(channelNo, alert));
+            c.writeAndFlush(out.command(channelNo, alert)).addListener(f -> {
+                if (f.isSuccess()) {
+                    router.written(alert.alertId()); // the dispatch latency ends when the bytes reach the socket
+                }
+            });
             metrics.commandsSent.increment();
             board.commandSent(alert.alertId());
             LOG.info("COMMAND {} sent to rig {} for {} (alert {}, rule {})", alert.action(), rigId,

@@ -1,13 +1,13 @@
 package io.cellwatch.gateway.tcp;
 
 /** Makes peer-supplied text safe for a log line: printable ASCII only, bounded length. */
-final class Sanitize {
+public final class Sanitize {
     private static final int MAX = 80;
 
     private Sanitize() {
     }
 
-    static String text(final String s) {
+    public static String text(final String s) {
         final StringBuilder b = new StringBuilder(Math.min(s.length(), MAX));
         for (int i = 0; i < s.length() && b.length() < MAX; i++) {
             final char c = s.charAt(i);

@@ -127,4 +127,76 @@ class CommandRouterTest {
         assertEquals(List.of("a1"), rig.sent);
         assertEquals(1, metrics.commandsDuplicate.sum());
     }
+
+    @Test
+    void shouldRecordDispatchAndAckLatencyOncePerCommandWhenItIsWrittenAndAcknowledged() {
+        final Target rig = new Target("rigA");
+        router.claim("rigA/ch1", rig);
+        router.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage"));
+        router.written("a1");
+        router.written("a1"); // a resend: the dispatch latency is the first write's
+        assertEquals(1, metrics.commandDispatchLatency.count());
+        assertEquals(0, metrics.commandAckLatency.count(), "not acknowledged yet");
+        assertTrue(router.acknowledged("a1"));
+        assertFalse(router.acknowledged("a1"), "a repeated COMMAND_ACK");
+        assertEquals(1, metrics.commandAckLatency.count());
+        assertEquals(1, metrics.sampleToAckLatency.count(), "sample time 42 us after the epoch: long ago, positive");
+        router.written("unknown");
+        assertFalse(router.acknowledged("unknown"), "never sent from here (e.g. by another gateway)");
+        assertEquals(1, metrics.commandDispatchLatency.count());
+        assertEquals(1, metrics.commandAckLatency.count());
+    }
+
+    @Test
+    void shouldCountASampleTimeAheadOfTheGatewayClockInsteadOfRecordingIt() {
+        final Target rig = new Target("rigA");
+        router.claim("rigA/ch1", rig);
+        final long future = (System.currentTimeMillis() + 3_600_000L) * 1000L; // a rig clock one hour ahead
+        router.deliver(new Alert("a1", "rigA/ch1", "rigA", "SN", "LOT", "p", 1, "upper-charge-voltage",
+            AlertClass.SAFETY, StopAction.STOP, future, 4.3, Double.NaN, 4.25, "V", 1L, false, "r", "over-limit"));
+        assertTrue(router.acknowledged("a1"));
+        assertEquals(0, metrics.sampleToAckLatency.count());
+        assertEquals(1, metrics.sampleToAckLatency.negativeCount());
+        assertEquals(1, metrics.commandAckLatency.count(), "the gateway-clock latency is still recorded");
+    }
+
+    @Test
+    void shouldSendAHeldAlertWhenItsRigDeclaresTheChannelWithinTheHoldWindow() {
+        final CommandRouter holding = new CommandRouter(metrics, seen::add, escalations::add, 1000, 5000, 10_000);
+        assertFalse(holding.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage")), "no connection holds it");
+        assertEquals(1, holding.heldCount());
+        assertEquals(1, metrics.commandsUndeliverable.sum());
+        final Target other = new Target("rigA");
+        holding.claim("rigA/ch2", other);
+        assertTrue(other.sent.isEmpty(), "another channel's declaration does not take it");
+        final Target rig = new Target("rigA");
+        holding.claim("rigA/ch1", rig);
+        assertEquals(List.of("a1"), rig.sent);
+        assertEquals(1, metrics.commandsHeldDelivered.sum());
+        assertEquals(0, holding.heldCount());
+        assertEquals(1, holding.pendingCount(), "then resent until COMMAND_ACK like any command");
+    }
+
+    @Test
+    void shouldDropAHeldAlertWhenTheHoldWindowPassesWithoutItsRig() {
+        final CommandRouter holding = new CommandRouter(metrics, seen::add, escalations::add, 1000, 5000, 10_000);
+        holding.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage"));
+        holding.tick(System.nanoTime() + 9_000 * MS);
+        assertEquals(1, holding.heldCount(), "still within the window");
+        holding.tick(System.nanoTime() + 10_100 * MS);
+        assertEquals(0, holding.heldCount());
+        assertEquals(1, metrics.commandsHeldExpired.sum());
+        final Target rig = new Target("rigA");
+        holding.claim("rigA/ch1", rig);
+        assertTrue(rig.sent.isEmpty(), "too late: the rig has gone to its safe state by its own heartbeat timeout");
+    }
+
+    @Test
+    void shouldNotHoldAlertsWhenTheHoldWindowIsZero() {
+        router.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage"));
+        assertEquals(0, router.heldCount());
+        final Target rig = new Target("rigA");
+        router.claim("rigA/ch1", rig);
+        assertTrue(rig.sent.isEmpty());
+    }
 }
