@@ -141,16 +141,7 @@ final class EvaluateCommand implements Subcommand {
             err.println("cannot read run file " + file + ": " + e);
             return ExitCode.BAD_INPUT;
         }
-        if (!r.tail().isComplete()) {
-            err.println("warning: " + file.getFileName() + ": " + r.tail().describe());
-        }
-        for (String problem : r.problems()) {
-            err.println("warning: " + file.getFileName() + ": " + problem);
-        }
-        if (r.unknownRecords() > 0) {
-            err.println("warning: " + file.getFileName() + ": " + r.unknownRecords() + " records of a type this "
-                + "version does not know were skipped (written by a newer tool)");
-        }
+        printWarnings(file, r, err);
         if (against != null && r.storedSet(against) == null) {
             err.println("evaluate: the file has no alert set '" + against + "'" + setsList(r));
             return ExitCode.BAD_INPUT;
@@ -384,4 +375,22 @@ final class EvaluateCommand implements Subcommand {
         }
         out.println("wrote alert set '" + label + "' (" + r.alerts().size() + " alerts) to " + file);
     }
+
+    /**
+     * What the reader and the evaluation had to say about the file: a damaged tail, records that could not be applied,
+     * records of types this version does not know (skipped, never silently).
+     */
+    static void printWarnings(final Path file, final EvaluationResult r, final PrintStream err) {
+        if (!r.tail().isComplete()) {
+            err.println("warning: " + file.getFileName() + ": " + r.tail().describe());
+        }
+        for (String problem : r.problems()) {
+            err.println("warning: " + file.getFileName() + ": " + problem);
+        }
+        if (r.unknownRecords() > 0) {
+            err.println("warning: " + file.getFileName() + ": " + r.unknownRecords() + " records of a type this "
+                + "version does not know were skipped (written by a newer tool)");
+        }
+    }
+
 }

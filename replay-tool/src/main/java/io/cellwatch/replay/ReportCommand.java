@@ -117,9 +117,7 @@ final class ReportCommand implements Subcommand {
             ctx.err().println("cannot read run file " + file + ": " + e);
             return ExitCode.BAD_INPUT;
         }
-        if (!r.tail().isComplete()) {
-            ctx.err().println("warning: " + file.getFileName() + ": " + r.tail().describe());
-        }
+        EvaluateCommand.printWarnings(file, r, ctx.err());
         if (against != null && r.storedSet(against) == null) {
             ctx.err().println("report: the file has no alert set '" + against + "'" + EvaluateCommand.setsList(r));
             return ExitCode.BAD_INPUT;
