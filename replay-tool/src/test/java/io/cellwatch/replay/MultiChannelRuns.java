@@ -42,6 +42,11 @@ final class MultiChannelRuns {
      * would give (plus 5 ms), so the file has a live recording's clock; rigB's batches arrive 1 ms after rigA's.
      */
     static Path write(final Path file) throws IOException {
+        return write(file, SAMPLES_PER_CHANNEL);
+    }
+
+    /** The same with {@code samples} samples per channel (a multiple of {@link #BATCH}); the mark stays at 40. */
+    static Path write(final Path file, final int samples) throws IOException {
         final ExpandableArrayBuffer b = new ExpandableArrayBuffer(4096);
         try (RunFileWriter w = RunFileWriter.create(file, T0)) {
             w.note(T0, "record", "two channels written by MultiChannelRuns");
@@ -49,7 +54,7 @@ final class MultiChannelRuns {
             w.channel(T0 - 500, "rigB", 1, declaration(1, "rigB/ch01", "SN-B"));
             long seqA = 2;
             long seqB = 2;
-            for (int first = 0; first < SAMPLES_PER_CHANNEL; first += BATCH) {
+            for (int first = 0; first < samples; first += BATCH) {
                 final long arrival = T0 + (first + BATCH - 1) * 100_000L + 5_000;
                 if (first == 40) {
                     w.mark(arrival - 2_000, "rigA", seqA++, 0, MarkType.PRESS_START, T0 + 40 * 100_000L);
