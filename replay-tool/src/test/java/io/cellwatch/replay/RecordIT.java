@@ -47,6 +47,8 @@ class RecordIT {
     private static final String CHANNEL = "rigR/ch01";
     private static final String MULTI_SAMPLES = "multi.samples";
     private static final String MULTI_ALERTS = "multi.alerts";
+    private static final String BULK_SAMPLES = "bulk.samples";
+    private static final String BULK_ALERTS = "bulk.alerts";
 
     private static EmbeddedKafkaBroker broker;
 
@@ -58,7 +60,8 @@ class RecordIT {
     static void startBroker() {
         broker = EmbeddedKafkaBroker.builder().start();
         broker.createTopics(new NewTopic(SAMPLES, 2, (short) 1), new NewTopic(ALERTS, 1, (short) 1),
-            new NewTopic(MULTI_SAMPLES, 3, (short) 1), new NewTopic(MULTI_ALERTS, 1, (short) 1));
+            new NewTopic(MULTI_SAMPLES, 3, (short) 1), new NewTopic(MULTI_ALERTS, 1, (short) 1),
+            new NewTopic(BULK_SAMPLES, 3, (short) 1), new NewTopic(BULK_ALERTS, 1, (short) 1));
     }
 
     @AfterAll
@@ -316,6 +319,52 @@ class RecordIT {
         assertEquals(ExitCode.OK, run.exit(), run.toString());
         assertTrue(run.out().contains("0 added, 0 removed, 0 earlier, 0 later, " + byLot.alerts().size()
             + " unchanged"), run.toString());
+    }
+
+
+    @Test
+    void shouldMergeLongPartitionsInReceiveOrderWithBoundedBuffersAndShowProgress() throws Exception {
+        // 3 channels x 4000 SAMPLES records: more than the 5000 records a partition may buffer, so partitions that
+        // run ahead are paused while the others catch up.
+        final long t0 = System.currentTimeMillis() * 1000 - 600_000_000L;
+        final RigRecords rig = new RigRecords("rigBulk");
+        final int perChannel = 4000;
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            final List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                final String id = "rigBulk/ch0" + c;
+                sent.add(producer.send(new ProducerRecord<>(BULK_SAMPLES, id.getBytes(StandardCharsets.UTF_8),
+                    rig.channel(t0 + c, c, id, "L-B"))));
+            }
+            for (int i = 0; i < perChannel; i++) {
+                for (int c = 0; c < 3; c++) {
+                    final String id = "rigBulk/ch0" + c;
+                    sent.add(producer.send(new ProducerRecord<>(BULK_SAMPLES, id.getBytes(StandardCharsets.UTF_8),
+                        rig.samples(t0 + 1_000L * (i + 1) + c, c, t0 + 100_000L * i, 4.0))));
+                }
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(30, TimeUnit.SECONDS); // every send acknowledged, none lost
+            }
+        }
+
+        final Path file = dir.resolve("bulk.cwrun");
+        final CliRun run = CliRun.run("record", "--bootstrap", broker.bootstrapServers(), "--samples-topic",
+            BULK_SAMPLES, "--alerts-topic", BULK_ALERTS, "--output", file.toString(), "--rig", "rigBulk");
+
+        assertEquals(ExitCode.OK, run.exit(), run.toString());
+        assertTrue(run.out().contains("progress "), "progress lines on a long copy: " + run.out());
+        assertTrue(run.out().contains((3 + 3 * perChannel) + " frames of 3 channels kept"), run.toString());
+        final List<Long> at = arrivals(file);
+        assertEquals(3 + 3 * perChannel, at.size());
+        for (int i = 1; i < at.size(); i++) {
+            assertTrue(at.get(i) >= at.get(i - 1), "receive order at frame " + i + ": " + at.get(i - 1) + " then "
+                + at.get(i));
+        }
+        final RunFileContents c = RunFileContents.read(file);
+        assertEquals(3 * perChannel, c.samples().size());
+        assertEquals(List.of(0, 1, 2), c.channels().stream().map(d -> d.channelNo()).toList());
     }
 
 }
