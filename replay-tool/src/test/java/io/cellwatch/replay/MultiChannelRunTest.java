@@ -118,6 +118,18 @@ class MultiChannelRunTest {
         assertEquals(6, count(page, "<svg"), "voltage, current and temperature charts of each channel");
     }
 
+    @Test
+    void shouldDescribeSeveralChannelsInTheHelpOfEveryCommandThatHandlesThem() {
+        assertTrue(CliRun.run("evaluate", "--help").out().contains("A file with several channels (record --rig or "
+            + "--lot)"));
+        assertTrue(CliRun.run("report", "--help").out().contains("A file with several\nchannels gets a table"));
+        final String replay = CliRun.run("replay", "--help").out();
+        assertTrue(replay.contains("--retarget"), replay);
+        assertTrue(replay.contains("A file with several channels (record --rig/--lot) is replayed whole"), replay);
+        final String record = CliRun.run("record", "--help").out();
+        assertTrue(record.contains("Selection: give at least one of --channel, --rig, --lot, --serial"), record);
+    }
+
     private static int count(final String s, final String what) {
         int n = 0;
         for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) {
