@@ -77,6 +77,10 @@ final class EvaluateCommand implements Subcommand {
             + "prints the difference: alerts added, removed, and moved earlier or later, matched per channel and rule\n"
             + "in time order, each with its sample time and value.\n"
             + "\n"
+            + "A file with several channels (record --rig or --lot): each channel is evaluated on its own state, as\n"
+            + "in the job (alert ids from channel id, rule and sample time), and the alerts and the difference are\n"
+            + "printed per channel, with one count line per channel under the total.\n"
+            + "\n"
             + "Examples:\n"
             + "  evaluate run.cwrun --procedure pse-app9/overcharge-protection@1 --write-alerts as-declared\n"
             + "  evaluate run.cwrun --procedure pse-app9/overcharge-protection@1 --set upper-charge-voltage.limit=4.35\n"
@@ -141,16 +145,7 @@ final class EvaluateCommand implements Subcommand {
             err.println("cannot read run file " + file + ": " + e);
             return ExitCode.BAD_INPUT;
         }
-        if (!r.tail().isComplete()) {
-            err.println("warning: " + file.getFileName() + ": " + r.tail().describe());
-        }
-        for (String problem : r.problems()) {
-            err.println("warning: " + file.getFileName() + ": " + problem);
-        }
-        if (r.unknownRecords() > 0) {
-            err.println("warning: " + file.getFileName() + ": " + r.unknownRecords() + " records of a type this "
-                + "version does not know were skipped (written by a newer tool)");
-        }
+        printWarnings(file, r, err);
         if (against != null && r.storedSet(against) == null) {
             err.println("evaluate: the file has no alert set '" + against + "'" + setsList(r));
             return ExitCode.BAD_INPUT;
@@ -298,10 +293,59 @@ final class EvaluateCommand implements Subcommand {
 
     private static void printAlerts(final EvaluationResult r, final PrintStream out) {
         out.println("alerts: " + r.alerts().size());
-        for (Alert a : r.alerts()) {
-            out.println("  " + describe(a, r));
-            out.println("      " + a.reason());
+        if (r.channels().size() <= 1) {
+            for (Alert a : r.alerts()) {
+                out.println("  " + describe(a, r));
+                out.println("      " + a.reason());
+            }
+            return;
         }
+        // Several channels: one section each, in file order; every channel has its own rules, state and clock of
+        // alerts, so reading them one channel at a time is what an engineer compares with the live job.
+        final Map<String, List<Alert>> byChannel = alertsByChannel(r, r.alerts());
+        for (Map.Entry<String, List<Alert>> e : byChannel.entrySet()) {
+            out.println("  channel " + e.getKey() + ": " + e.getValue().size() + " alert"
+                + (e.getValue().size() == 1 ? "" : "s"));
+            for (Alert a : e.getValue()) {
+                out.println("    " + describe(a, r));
+                out.println("        " + a.reason());
+            }
+        }
+    }
+
+    /** {@code alerts} grouped by channel id, the file's channels first (in file order, also those with none). */
+    static Map<String, List<Alert>> alertsByChannel(final EvaluationResult r, final List<Alert> alerts) {
+        final Map<String, List<Alert>> byChannel = new LinkedHashMap<>();
+        for (EvaluationResult.Channel c : r.channels()) {
+            byChannel.put(c.channelId(), new ArrayList<>());
+        }
+        for (Alert a : alerts) {
+            byChannel.computeIfAbsent(a.channelId(), k -> new ArrayList<>()).add(a);
+        }
+        return byChannel;
+    }
+
+    /** The difference's entries grouped by channel id, the file's channels first. */
+    static Map<String, List<AlertDiff.Entry>> diffByChannel(final EvaluationResult r, final AlertDiff diff) {
+        final Map<String, List<AlertDiff.Entry>> byChannel = new LinkedHashMap<>();
+        for (EvaluationResult.Channel c : r.channels()) {
+            byChannel.put(c.channelId(), new ArrayList<>());
+        }
+        for (AlertDiff.Entry e : diff.entries()) {
+            byChannel.computeIfAbsent(e.any().channelId(), k -> new ArrayList<>()).add(e);
+        }
+        return byChannel;
+    }
+
+    /** E.g. {@code 0 added, 1 removed, 0 earlier, 0 later, 2 unchanged}. */
+    static String counts(final List<AlertDiff.Entry> entries) {
+        final int[] n = new int[AlertDiff.Kind.values().length];
+        for (AlertDiff.Entry e : entries) {
+            n[e.kind().ordinal()]++;
+        }
+        return String.format(Locale.ROOT, "%d added, %d removed, %d earlier, %d later, %d unchanged",
+            n[AlertDiff.Kind.ADDED.ordinal()], n[AlertDiff.Kind.REMOVED.ordinal()], n[AlertDiff.Kind.EARLIER.ordinal()],
+            n[AlertDiff.Kind.LATER.ordinal()], n[AlertDiff.Kind.UNCHANGED.ordinal()]);
     }
 
     /**
@@ -338,9 +382,21 @@ final class EvaluateCommand implements Subcommand {
             diff.of(AlertDiff.Kind.ADDED).size(), diff.of(AlertDiff.Kind.REMOVED).size(),
             diff.of(AlertDiff.Kind.EARLIER).size(), diff.of(AlertDiff.Kind.LATER).size(),
             diff.of(AlertDiff.Kind.UNCHANGED).size()));
-        for (AlertDiff.Entry e : diff.entries()) {
-            if (e.kind() != AlertDiff.Kind.UNCHANGED) {
-                out.println("  " + describe(e, r));
+        final Map<String, List<AlertDiff.Entry>> byChannel = diffByChannel(r, diff);
+        if (byChannel.size() <= 1) {
+            for (AlertDiff.Entry e : diff.entries()) {
+                if (e.kind() != AlertDiff.Kind.UNCHANGED) {
+                    out.println("  " + describe(e, r));
+                }
+            }
+            return;
+        }
+        for (Map.Entry<String, List<AlertDiff.Entry>> c : byChannel.entrySet()) {
+            out.println("  channel " + c.getKey() + ": " + counts(c.getValue()));
+            for (AlertDiff.Entry e : c.getValue()) {
+                if (e.kind() != AlertDiff.Kind.UNCHANGED) {
+                    out.println("    " + describe(e, r));
+                }
             }
         }
     }
@@ -384,4 +440,22 @@ final class EvaluateCommand implements Subcommand {
         }
         out.println("wrote alert set '" + label + "' (" + r.alerts().size() + " alerts) to " + file);
     }
+
+    /**
+     * What the reader and the evaluation had to say about the file: a damaged tail, records that could not be applied,
+     * records of types this version does not know (skipped, never silently).
+     */
+    static void printWarnings(final Path file, final EvaluationResult r, final PrintStream err) {
+        if (!r.tail().isComplete()) {
+            err.println("warning: " + file.getFileName() + ": " + r.tail().describe());
+        }
+        for (String problem : r.problems()) {
+            err.println("warning: " + file.getFileName() + ": " + problem);
+        }
+        if (r.unknownRecords() > 0) {
+            err.println("warning: " + file.getFileName() + ": " + r.unknownRecords() + " records of a type this "
+                + "version does not know were skipped (written by a newer tool)");
+        }
+    }
+
 }

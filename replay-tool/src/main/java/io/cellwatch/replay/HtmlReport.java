@@ -101,11 +101,25 @@ final class HtmlReport {
             h.append("<p class=\"muted\">Warning: ").append(esc(problem)).append("</p>\n");
         }
         final AlertDiff diff = before == null ? null : AlertDiff.compare(before.alerts(), r.alerts());
-        for (EvaluationResult.Channel c : r.channels()) {
-            channel(h, r, c, charts.channel(c.channelId()), before);
+        if (r.channels().size() <= 1) {
+            for (EvaluationResult.Channel c : r.channels()) {
+                channel(h, r, c, charts.channel(c.channelId()), before);
+            }
+            stops(h, r, r.alerts(), "h2", "Stops");
+            difference(h, r, before, diff == null ? List.of() : diff.entries(), "h2");
+        } else {
+            // Several channels (a rig or a lot recorded into one file): a summary, then one section per channel with
+            // its own charts, stops and difference, since each channel is judged on its own.
+            final Map<String, List<Alert>> alerts = EvaluateCommand.alertsByChannel(r, r.alerts());
+            final Map<String, List<AlertDiff.Entry>> entries = diff == null ? Map.of()
+                : EvaluateCommand.diffByChannel(r, diff);
+            summary(h, r, alerts, entries, before);
+            for (EvaluationResult.Channel c : r.channels()) {
+                channel(h, r, c, charts.channel(c.channelId()), before);
+                stops(h, r, alerts.getOrDefault(c.channelId(), List.of()), "h3", "Stops on " + c.channelId());
+                difference(h, r, before, entries.getOrDefault(c.channelId(), List.of()), "h3");
+            }
         }
-        stops(h, r);
-        difference(h, r, before, diff);
         notes(h, r);
         h.append("<p class=\"muted\">Written by the CellWatch replay tool (report). Charts: at most ")
             .append(2 * ChartData.BUCKETS).append(" points per series, the lowest and highest sample of each of ")
@@ -115,7 +129,8 @@ final class HtmlReport {
 
     private static void channel(final StringBuilder h, final EvaluationResult r, final EvaluationResult.Channel c,
                                 final ChartData.ChannelCharts charts, final EvaluationResult.StoredSet before) {
-        h.append("<h2>Channel ").append(esc(c.channelId())).append("</h2>\n<table class=\"meta\">\n");
+        h.append("<h2 id=\"").append(esc(anchor(c.channelId()))).append("\">Channel ").append(esc(c.channelId()))
+            .append("</h2>\n<table class=\"meta\">\n");
         row(h, "rig", c.rigId());
         row(h, "cell serial", c.cellSerial());
         row(h, "lot", c.lot());
@@ -295,9 +310,39 @@ final class HtmlReport {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    private static void stops(final StringBuilder h, final EvaluationResult r) {
-        h.append("<h2>Stops</h2>\n");
-        if (r.alerts().isEmpty()) {
+    /** One row per channel: its cell, samples, alerts and how they differ from the stored set. */
+    private static void summary(final StringBuilder h, final EvaluationResult r, final Map<String, List<Alert>> alerts,
+                                final Map<String, List<AlertDiff.Entry>> entries,
+                                final EvaluationResult.StoredSet before) {
+        h.append("<h2>Channels</h2>\n<table class=\"summary\">\n<tr><th>channel</th><th>rig</th><th>serial</th>"
+            + "<th>lot</th><th>samples</th><th>alerts</th><th>difference from ")
+            .append(before == null ? "-" : "<b>" + esc(before.label()) + "</b>").append("</th></tr>\n");
+        for (EvaluationResult.Channel c : r.channels()) {
+            h.append("<tr><td><a href=\"#").append(esc(anchor(c.channelId()))).append("\">").append(esc(c.channelId()))
+                .append("</a></td><td>").append(esc(c.rigId())).append("</td><td>").append(esc(c.cellSerial()))
+                .append("</td><td>").append(esc(c.lot())).append("</td><td class=\"num\">").append(c.samples())
+                .append("</td><td class=\"num\">").append(alerts.getOrDefault(c.channelId(), List.of()).size())
+                .append("</td><td>").append(before == null ? "-"
+                    : esc(EvaluateCommand.counts(entries.getOrDefault(c.channelId(), List.of()))))
+                .append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    /** An id attribute for a channel's section: channel ids may hold any character. */
+    static String anchor(final String channelId) {
+        final StringBuilder sb = new StringBuilder("channel-");
+        for (int i = 0; i < channelId.length(); i++) {
+            final char c = channelId.charAt(i);
+            sb.append(Character.isLetterOrDigit(c) && c < 128 ? String.valueOf(c) : "_" + Integer.toHexString(c));
+        }
+        return sb.toString();
+    }
+
+    private static void stops(final StringBuilder h, final EvaluationResult r, final List<Alert> stops,
+                              final String tag, final String title) {
+        h.append('<').append(tag).append('>').append(esc(title)).append("</").append(tag).append(">\n");
+        if (stops.isEmpty()) {
             h.append("<p>No alerts: nothing would have stopped this run.</p>\n");
             return;
         }
@@ -305,7 +350,7 @@ final class HtmlReport {
             + "<th>rule</th><th>trigger</th><th>value</th><th>reference</th><th>threshold</th><th>action</th>"
             + "<th>detection latency</th><th>reason</th></tr>\n");
         int n = 0;
-        for (Alert a : r.alerts()) {
+        for (Alert a : stops) {
             final EvaluationResult.Channel c = r.channel(a.channelId());
             final boolean latencyKnown = c != null && c.arrivalKnown() && a.detectedAtMicros() > 0;
             h.append("<tr class=\"stop\"><td class=\"num\">").append(++n).append("</td><td class=\"num\">")
@@ -324,8 +369,9 @@ final class HtmlReport {
     }
 
     private static void difference(final StringBuilder h, final EvaluationResult r,
-                                   final EvaluationResult.StoredSet before, final AlertDiff diff) {
-        h.append("<h2>Difference</h2>\n");
+                                   final EvaluationResult.StoredSet before, final List<AlertDiff.Entry> entries,
+                                   final String tag) {
+        h.append('<').append(tag).append(">Difference</").append(tag).append(">\n");
         if (before == null) {
             h.append("<p>No alert set stored in the file to compare with.</p>\n");
             return;
@@ -334,20 +380,13 @@ final class HtmlReport {
             .append(esc(before.origin() == null ? "origin unknown" : before.origin().name().toLowerCase(Locale.ROOT)))
             .append(esc(before.description().isEmpty() ? "" : ": " + before.description())).append(", ")
             .append(before.alerts().size()).append(" alerts): ");
-        final Map<AlertDiff.Kind, Integer> counts = new java.util.EnumMap<>(AlertDiff.Kind.class);
-        for (AlertDiff.Kind k : AlertDiff.Kind.values()) {
-            counts.put(k, diff.of(k).size());
-        }
-        h.append(counts.get(AlertDiff.Kind.ADDED)).append(" added, ").append(counts.get(AlertDiff.Kind.REMOVED))
-            .append(" removed, ").append(counts.get(AlertDiff.Kind.EARLIER)).append(" earlier, ")
-            .append(counts.get(AlertDiff.Kind.LATER)).append(" later, ").append(counts.get(AlertDiff.Kind.UNCHANGED))
-            .append(" unchanged.</p>\n");
-        if (!diff.hasChanges()) {
+        h.append(EvaluateCommand.counts(entries)).append(".</p>\n");
+        if (entries.stream().allMatch(e -> e.kind() == AlertDiff.Kind.UNCHANGED)) {
             return;
         }
         h.append("<table class=\"diff\">\n<tr><th>change</th><th>rule</th><th>channel</th><th>before</th>"
             + "<th>after</th><th>shift</th><th>line</th></tr>\n");
-        for (AlertDiff.Entry e : diff.entries()) {
+        for (AlertDiff.Entry e : entries) {
             if (e.kind() == AlertDiff.Kind.UNCHANGED) {
                 continue;
             }

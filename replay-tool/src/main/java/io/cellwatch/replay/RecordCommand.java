@@ -10,48 +10,47 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 import io.cellwatch.core.alert.Alert;
 import io.cellwatch.core.alert.AlertJson;
-import io.cellwatch.core.codec.FrameDescriptor;
-import io.cellwatch.core.codec.FrameType;
-import io.cellwatch.core.record.TelemetryRecordFlyweight;
+import io.cellwatch.replay.record.RecordSelection;
+import io.cellwatch.replay.record.SamplesCopier;
+import io.cellwatch.replay.record.TopicScan;
 import io.cellwatch.replay.runfile.AlertOrigin;
 import io.cellwatch.replay.runfile.RunFileWriter;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * {@code record}: copies one channel's run from the Kafka topics into a run file: the samples topic's records of the
- * channel (by key) as FRAME records with their gateway arrival times and rig ids, then the alerts topic's alerts of
- * the channel (read_committed) as the alert set {@code live}. It reads up to the end offsets taken when it starts,
- * so it always ends.
+ * {@code record}: copies a run from the Kafka topics into a run file: the samples topic's frames of the selected
+ * channels (by channel id, rig, lot or serial, and a time range; {@link RecordSelection}) as FRAME records with their
+ * gateway arrival times and rig ids, merged across partitions in arrival order and renumbered per channel
+ * ({@link SamplesCopier}), then the alerts topic's alerts of those channels (read_committed) as the alert set
+ * {@code live}. It reads up to the end offsets taken when it starts, so it always ends.
  */
 final class RecordCommand implements Subcommand {
     static final OptionSpec SPEC = new OptionSpec("record")
         .add("bootstrap", "HOST:PORT", "Kafka bootstrap servers (required)")
-        .add("channel", "ID", "the channel id to copy (required); the samples topic's record key")
+        .addRepeatable("channel", "ID", "copy this channel (the samples topic's record key)")
+        .addRepeatable("rig", "ID", "copy every channel the rig with this id sent (the gateway's envelope rig id)")
+        .addRepeatable("lot", "LOT", "copy the channels while they were declared with a cell of this lot (from "
+            + "such a CHANNEL declaration up to the channel's next declaration)")
+        .addRepeatable("serial", "SERIAL", "copy the channels while they were declared with the cell of this serial")
         .add("output", "FILE", "the run file to write (required)")
         .add("force", null, "overwrite the output if it exists")
         .add("from", "ISO", "keep frames the gateway received at or after this time, e.g. 2026-03-06T12:00:00Z "
-            + "(the channel's last declaration before it is kept too), and alerts with a sample time at or after it")
+            + "(each channel's last declaration before it is kept too), and alerts with a sample time at or after it")
         .add("to", "ISO", "keep frames received and alerts sampled before this time")
         .add("samples-topic", "TOPIC", "the samples topic (default cellwatch.samples)")
         .add("alerts-topic", "TOPIC", "the alerts topic (default cellwatch.alerts)")
         .add("timeout", "DUR", "give up when no record arrives for this long before the end offsets are reached "
             + "(default 30s)");
-
-    private static final long PROGRESS_EVERY = 10_000;
 
     private final CliContext ctx;
 
@@ -66,24 +65,33 @@ final class RecordCommand implements Subcommand {
 
     @Override
     public String summary() {
-        return "copy a channel's run and its live alerts from the Kafka topics into a run file";
+        return "copy a run (by channel, rig, lot, serial, time range) and its live alerts from Kafka into a run file";
     }
 
     @Override
     public String help() {
-        return "usage: record --bootstrap HOST:PORT --channel ID --output FILE [--from ISO] [--to ISO]\n"
+        return "usage: record --bootstrap HOST:PORT --output FILE [--channel ID]... [--rig ID]... [--lot LOT]...\n"
+            + "              [--serial SERIAL]... [--from ISO] [--to ISO]\n"
             + "\n"
             + "Reads the samples topic (records keyed by channel id: the gateway's envelope and the rig's frame) and\n"
-            + "keeps the channel's CHANNEL, SAMPLES and MARK frames, with the gateway's receive time and the rig id,\n"
-            + "in topic order; then reads the alerts topic (read_committed) and keeps the channel's alerts as the\n"
-            + "alert set 'live'. Both topics are read up to their end offsets when the command starts. Then\n"
-            + "'evaluate FILE' compares the offline alerts with the live ones.\n"
+            + "keeps the selected channels' CHANNEL, SAMPLES and MARK frames, with the gateway's receive time and the\n"
+            + "rig id, merged across partitions in arrival order; then reads the alerts topic (read_committed) and\n"
+            + "keeps the alerts of the recorded channels as the alert set 'live'. Both topics are read up to their\n"
+            + "end offsets when the command starts. Then 'evaluate FILE' compares the offline alerts with the live\n"
+            + "ones, channel by channel.\n"
+            + "\n"
+            + "Selection: give at least one of --channel, --rig, --lot, --serial, --from, --to. Different options\n"
+            + "must all match (--rig rigA --lot L-7: the channels of rigA with cells of lot L-7); a repeated option\n"
+            + "matches any of its values (--channel a --channel b). Lot and serial are read from each channel's\n"
+            + "CHANNEL declaration, so a channel counts from a declaration with that lot until its next declaration.\n"
+            + "Several channels go into one file, numbered 0, 1, 2 ... in the file in order of their first frame.\n"
             + "\n"
             + "Options:\n"
             + SPEC.describe()
             + "\n"
             + "Exit codes: " + ExitCode.OK + " written, " + ExitCode.CONNECTION_FAILED + " Kafka could not be "
-            + "read, " + ExitCode.BAD_INPUT + " bad arguments, output exists, no record of the channel.\n";
+            + "read, " + ExitCode.BAD_INPUT + " bad arguments, output exists, nothing matched (the message says what\n"
+            + "was searched and which channels, rigs and lots the topic holds).\n";
     }
 
     @Override
@@ -93,10 +101,18 @@ final class RecordCommand implements Subcommand {
             throw new UsageException("unexpected argument '" + p.positional().get(0) + "'; see 'record --help'");
         }
         final String bootstrap = required(p, "bootstrap");
-        final String channel = required(p, "channel");
         final Path output = Path.of(required(p, "output"));
-        final long from = time(p, "from", Long.MIN_VALUE);
-        final long to = time(p, "to", Long.MAX_VALUE);
+        final RecordSelection selection;
+        try {
+            selection = new RecordSelection(values(p, "channel"), values(p, "rig"), values(p, "lot"),
+                values(p, "serial"), time(p, "from", Long.MIN_VALUE), time(p, "to", Long.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (selection.selectsEverything()) {
+            throw new UsageException("say what to record: give at least one of --channel, --rig, --lot, --serial, "
+                + "--from, --to; see 'record --help'");
+        }
         final String samplesTopic = p.get("samples-topic") == null ? "cellwatch.samples" : p.get("samples-topic");
         final String alertsTopic = p.get("alerts-topic") == null ? "cellwatch.alerts" : p.get("alerts-topic");
         final Duration timeout = p.get("timeout") == null ? Duration.ofSeconds(30)
@@ -108,16 +124,9 @@ final class RecordCommand implements Subcommand {
         final Path abs = output.toAbsolutePath();
         final Path tmp = abs.resolveSibling("." + abs.getFileName() + ".recording");
         final long now = ChronoUnit.MICROS.between(Instant.EPOCH, ctx.wallClock().instant());
-        final byte[] key = channel.getBytes(StandardCharsets.UTF_8);
-        final Counts counts = new Counts();
-        final int code = copy(bootstrap, channel, output, tmp, now, key, from, to, samplesTopic, alertsTopic, timeout,
-            counts);
-        if (code != ExitCode.OK || counts.empty) {
+        final int code = copy(bootstrap, selection, output, tmp, now, samplesTopic, alertsTopic, timeout);
+        if (code != ExitCode.OK) {
             deleteQuietly(tmp);
-            if (counts.empty) {
-                ctx.err().println("record: no record of channel '" + channel + "' in " + samplesTopic
-                    + " (in the time range); nothing written");
-            }
             return code;
         }
         try {
@@ -127,121 +136,109 @@ final class RecordCommand implements Subcommand {
             ctx.err().println("record: cannot write " + output + ": " + e);
             return ExitCode.BAD_INPUT;
         }
-        ctx.out().println("wrote " + output + " (" + counts.kept + " frames)");
         return ExitCode.OK;
     }
 
-    private int copy(final String bootstrap, final String channel, final Path output, final Path tmp, final long now,
-                     final byte[] key, final long from, final long to, final String samplesTopic,
-                     final String alertsTopic, final Duration timeout, final Counts counts) {
+    private int copy(final String bootstrap, final RecordSelection selection, final Path output, final Path tmp,
+                     final long now, final String samplesTopic, final String alertsTopic, final Duration timeout) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap);
              RunFileWriter w = RunFileWriter.create(tmp, now)) {
-            w.note(now, "record", "recorded channel " + channel + " from " + samplesTopic + " and " + alertsTopic
-                + " at " + bootstrap + (from == Long.MIN_VALUE ? "" : "; from " + Formats.instant(from))
-                + (to == Long.MAX_VALUE ? "" : "; to " + Formats.instant(to)));
-            final TelemetryRecordFlyweight envelope = new TelemetryRecordFlyweight();
-            final byte[][] pendingChannel = new byte[1][];
-            read(consumer, samplesTopic, timeout, counts, r -> {
-                if (r.key() == null || !java.util.Arrays.equals(r.key(), key)) {
-                    return;
-                }
-                final UnsafeBuffer buffer = new UnsafeBuffer(r.value());
-                envelope.wrap(buffer, 0, r.value().length);
-                if (envelope.validate() != null) {
-                    counts.bad++;
-                    return;
-                }
-                final long at = envelope.receivedAtMicros();
-                final int type = buffer.getByte(envelope.frameOffset() + FrameDescriptor.TYPE_OFFSET) & 0xFF;
-                if (at < from) {
-                    if (type == FrameType.CHANNEL) {
-                        pendingChannel[0] = r.value(); // the declaration in force when the range starts
-                    }
-                    return;
-                }
-                if (at >= to) {
-                    return;
-                }
-                if (pendingChannel[0] != null) {
-                    write(w, envelope, pendingChannel[0], counts);
-                    pendingChannel[0] = null;
-                    envelope.wrap(buffer, 0, r.value().length);
-                }
-                write(w, envelope, r.value(), counts);
-            });
-            ctx.out().println("samples topic " + samplesTopic + ": " + counts.read + " records read, " + counts.kept
-                + " frames of " + channel + " kept" + (counts.bad == 0 ? "" : ", " + counts.bad + " invalid skipped"));
-            if (counts.kept == 0) {
-                counts.empty = true;
-                return ExitCode.BAD_INPUT; // the file is deleted below, once closed
+            w.note(now, "record", "recorded " + selection.describe() + " from " + samplesTopic + " and "
+                + alertsTopic + " at " + bootstrap);
+            final TopicScan scan = new TopicScan(consumer, ctx.out(), timeout, System::nanoTime);
+            final SamplesCopier copier = new SamplesCopier(selection, w);
+            scan.scan(samplesTopic, r -> copier.arrival(r.value()),
+                r -> copier.accept(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8), r.value()),
+                () -> copier.kept() + " frames of " + copier.recordedChannels().size() + " channels kept");
+            final List<String> channels = copier.recordedChannels();
+            ctx.out().println("samples topic " + samplesTopic + ": " + copier.records() + " records read, "
+                + copier.kept() + " frames of " + (channels.size() == 1 ? channels.get(0)
+                : channels.size() + " channels") + " kept"
+                + (copier.invalid() == 0 ? "" : ", " + copier.invalid() + " invalid skipped")
+                + (copier.withoutKey() == 0 ? "" : ", " + copier.withoutKey() + " without a key skipped"));
+            if (copier.kept() == 0) {
+                ctx.err().println(nothingMatched(selection, samplesTopic, copier));
+                return ExitCode.BAD_INPUT;
             }
+            if (copier.undeclared() > 0) {
+                ctx.err().println("warning: " + copier.undeclared() + " frames of channels whose CHANNEL declaration "
+                    + "is not in " + samplesTopic + " (expired, or before the topic's start) could not be matched by "
+                    + "lot or serial and were not copied");
+            }
+            for (String line : copier.channelTable()) {
+                ctx.out().println("  " + line);
+            }
+
+            final Set<String> recorded = Set.copyOf(channels);
             final List<Alert> alerts = new ArrayList<>();
-            final long[] alertRecords = new long[1];
-            final Counts alertCounts = new Counts();
-            read(consumer, alertsTopic, timeout, alertCounts, r -> {
-                alertRecords[0]++;
+            final long[] unreadable = new long[1];
+            final long alertRecords = scan.scan(alertsTopic, r -> 0L, r -> {
                 final Alert a;
                 try {
                     a = AlertJson.fromJson(r.value());
                 } catch (RuntimeException e) {
-                    alertCounts.bad++;
+                    unreadable[0]++;
                     return;
                 }
-                if (a.channelId().equals(channel) && a.sampleTimeMicros() >= from && a.sampleTimeMicros() < to) {
+                if (selection.alert(a, recorded)) {
                     alerts.add(a);
                 }
-            });
+            }, () -> alerts.size() + " alerts kept");
             w.alertSet(now, AlertOrigin.LIVE, EvaluateCommand.LIVE_LABEL, "alerts topic " + alertsTopic + " at "
                 + bootstrap + " (read_committed)");
             for (Alert a : alerts) {
                 w.alert(EvaluateCommand.LIVE_LABEL, a);
             }
-            ctx.out().println("alerts topic " + alertsTopic + ": " + alertRecords[0] + " alerts read, "
-                + alerts.size() + " of " + channel + " kept as alert set '" + EvaluateCommand.LIVE_LABEL + "'"
-                + (alertCounts.bad == 0 ? "" : ", " + alertCounts.bad + " unreadable skipped"));
-        } catch (KafkaException | TimeoutFailure e) {
-            deleteQuietly(tmp);
+            w.note(now, "record-channels", String.join("\n", copier.channelTable()));
+            ctx.out().println("alerts topic " + alertsTopic + ": " + alertRecords + " alerts read, " + alerts.size()
+                + " of " + (channels.size() == 1 ? channels.get(0) : "the " + channels.size() + " channels")
+                + " kept as alert set '" + EvaluateCommand.LIVE_LABEL + "'"
+                + (unreadable[0] == 0 ? "" : ", " + unreadable[0] + " unreadable skipped"));
+            ctx.out().println("wrote " + output + " (" + copier.kept() + " frames of " + channels.size() + " channel"
+                + (channels.size() == 1 ? "" : "s") + ", " + alerts.size() + " live alerts)");
+        } catch (KafkaException | TopicScan.StalledException e) {
             ctx.err().println("record: cannot read from Kafka at " + bootstrap + ": " + e.getMessage());
             return ExitCode.CONNECTION_FAILED;
         } catch (IOException e) {
-            deleteQuietly(tmp);
             ctx.err().println("record: cannot write " + output + ": " + e);
             return ExitCode.BAD_INPUT;
         }
         return ExitCode.OK;
     }
 
-    private static final class Counts {
-        long read;
-        long kept;
-        long bad;
-        boolean empty;
+    /** Says what was searched and what the topic holds, so that a typo is visible at once. */
+    static String nothingMatched(final RecordSelection selection, final String topic, final SamplesCopier copier) {
+        return "record: nothing in " + topic + " matched " + selection.describe() + " (" + copier.records()
+            + " records read); the topic holds " + listed("channel", copier.seenChannels()) + "; "
+            + listed("rig", copier.seenRigs()) + "; " + listed("lot", copier.seenLots())
+            + (copier.undeclared() == 0 ? "" : "; " + copier.undeclared() + " frames of channels without a "
+            + "declaration in the topic (lot and serial unknown)") + "; nothing written";
     }
 
-    /** No record arrived for too long before the end offsets were reached. */
-    private static final class TimeoutFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        TimeoutFailure(final String message) {
-            super(message);
+    private static String listed(final String kind, final Set<String> values) {
+        if (values.isEmpty()) {
+            return "no " + kind + "s";
         }
-    }
-
-    private interface RecordHandler {
-        void handle(ConsumerRecord<byte[], byte[]> record) throws IOException;
-    }
-
-    private static void write(final RunFileWriter w, final TelemetryRecordFlyweight envelope, final byte[] value,
-                              final Counts counts) throws IOException {
-        final UnsafeBuffer buffer = new UnsafeBuffer(value);
-        envelope.wrap(buffer, 0, value.length);
-        try {
-            w.frame(envelope.receivedAtMicros(), envelope.rigId(), buffer, envelope.frameOffset(),
-                envelope.frameLength());
-            counts.kept++;
-        } catch (IllegalArgumentException e) {
-            counts.bad++;
+        final List<String> shown = new ArrayList<>();
+        for (String v : values) {
+            if (shown.size() == 10) {
+                break;
+            }
+            shown.add("'" + v + "'");
         }
+        return values.size() + " " + kind + (values.size() == 1 ? "" : "s") + " (" + String.join(", ", shown)
+            + (values.size() > shown.size() ? ", ..." : "") + ")";
+    }
+
+    private static Set<String> values(final OptionSpec.Parsed p, final String name) {
+        final Set<String> values = new LinkedHashSet<>();
+        for (String v : p.all(name)) {
+            if (v.isBlank() && !name.equals("lot") && !name.equals("serial")) {
+                throw new UsageException("--" + name + " '': expected a value");
+            }
+            values.add(name.equals("lot") || name.equals("serial") ? v : v.strip());
+        }
+        return values;
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(final String bootstrap) {
@@ -253,71 +250,6 @@ final class RecordCommand implements Subcommand {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cellwatch-replay-record");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    /** Reads every partition of {@code topic} from the beginning up to its end offsets now, in partition order. */
-    private void read(final KafkaConsumer<byte[], byte[]> consumer, final String topic, final Duration timeout,
-                      final Counts counts, final RecordHandler handler) throws IOException {
-        final List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new KafkaException("topic " + topic + " does not exist");
-        }
-        final List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo i : infos) {
-            partitions.add(new TopicPartition(topic, i.partition()));
-        }
-        partitions.sort(java.util.Comparator.comparingInt(TopicPartition::partition));
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-        long total = 0;
-        for (TopicPartition tp : partitions) {
-            total += end.get(tp) - consumer.position(tp);
-        }
-        ctx.out().println("reading " + topic + ": " + partitions.size() + " partition"
-            + (partitions.size() == 1 ? "" : "s") + ", " + total
-            + " records up to the end offsets at start");
-        long nextProgress = PROGRESS_EVERY;
-        long lastData = System.nanoTime();
-        while (true) {
-            boolean done = true;
-            for (TopicPartition tp : partitions) {
-                if (consumer.position(tp) < end.get(tp)) {
-                    done = false;
-                }
-            }
-            if (done) {
-                break;
-            }
-            final var records = consumer.poll(Duration.ofMillis(500));
-            if (records.isEmpty()) {
-                if (System.nanoTime() - lastData > timeout.toNanos()) {
-                    throw new TimeoutFailure("no record from " + topic + " for " + timeout.toSeconds() + " s before "
-                        + "its end offsets were reached");
-                }
-                continue;
-            }
-            lastData = System.nanoTime();
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                final TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                if (r.offset() >= end.get(tp)) {
-                    continue; // written after the start
-                }
-                counts.read++;
-                handler.handle(r);
-            }
-            if (counts.read >= nextProgress) {
-                ctx.out().println(String.format(java.util.Locale.ROOT, "  %s: %d of %d records (%.0f %%)", topic,
-                    counts.read, total, total == 0 ? 100.0 : 100.0 * counts.read / total));
-                nextProgress = counts.read + PROGRESS_EVERY;
-            }
-            for (TopicPartition tp : partitions) {
-                if (consumer.position(tp) >= end.get(tp)) {
-                    consumer.pause(List.of(tp));
-                }
-            }
-        }
-        consumer.unsubscribe();
     }
 
     private static String required(final OptionSpec.Parsed p, final String name) {

@@ -38,12 +38,13 @@ import io.cellwatch.replay.send.ReplaySpeed;
  * @param rigGiven       whether --rig was given (a binary run file's own rig id is the default)
  * @param startOption    --start-time as given: null, {@code now}, {@code file} or a date (a binary run file keeps its
  *                       own times unless a date or {@code now} is given)
- * @param runChannel     the channel of a binary run file to replay, null for its only one
+ * @param runChannels    the channels of a binary run file to replay, empty for all of them
+ * @param retarget       send every channel as this rig, channel ids moved into its namespace; null to keep them
  */
 public record ReplayArguments(Path runFile, String host, int port, String rigId, String token, ChannelInfo channel,
                               int batchSize, ReplaySpeed speed, Instant startTime, Duration ackTimeout,
                               Duration connectTimeout, int reconnects, ChannelOptions given, boolean rigGiven,
-                              String startOption, String runChannel) {
+                              String startOption, List<String> runChannels, String retarget) {
 
     public static final String DEFAULT_GATEWAY = "127.0.0.1:7411";
     public static final int DEFAULT_PORT = 7411;
@@ -76,7 +77,10 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
             + "rule's own limit applies)")
         .addRepeatable("override", "NAME=VALUE", "declare a limit override, names as in docs/rules.md, e.g. "
             + "voltage-drop.threshold=0.040")
-        .add("run-channel", "ID", "run files with several channels: the channel to replay (default: the only one)")
+        .addRepeatable("run-channel", "ID", "run files with several channels: replay this channel (default: every "
+            + "channel of the file, each rig's channels over one connection as that rig, numbered 0, 1, ...)")
+        .add("retarget", "RIG", "send every channel as rig RIG, with channel ids moved into RIG's namespace: the "
+            + "part before the first '/' becomes RIG (rigA/ch01 -> RIG/ch01; an id without '/' gets RIG/ in front)")
         .add("batch", "N", "rows per SAMPLES frame, 1.." + BatchSchedule.MAX_BATCH_SIZE + " (default "
             + DEFAULT_BATCH + ")")
         .add("speed", "S", "1 = real time, 100 = 100x faster, max = as fast as the gateway takes it (default 1)")
@@ -173,13 +177,28 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         }
         final int reconnects = p.get("reconnects") == null ? DEFAULT_RECONNECTS
             : integer("reconnects", p.get("reconnects"), 0, 1000, "whole number");
-        final String runChannel = p.get("run-channel");
-        if (runChannel != null && runChannel.isBlank()) {
-            throw new UsageException("--run-channel must not be empty");
+        final List<String> runChannels = new java.util.ArrayList<>();
+        for (String c : p.all("run-channel")) {
+            if (c.isBlank()) {
+                throw new UsageException("--run-channel must not be empty");
+            }
+            if (!runChannels.contains(c.strip())) {
+                runChannels.add(c.strip());
+            }
+        }
+        final String retarget = p.get("retarget") == null ? null : p.get("retarget").strip();
+        if (retarget != null) {
+            if (retarget.isEmpty() || retarget.contains("/")) {
+                throw new UsageException("--retarget '" + p.get("retarget") + "': expected a rig id without '/'");
+            }
+            if (p.get("rig") != null || p.get("channel") != null) {
+                throw new UsageException("--retarget sets the rig and the channel ids; give it without --rig and "
+                    + "--channel");
+            }
         }
         return new ReplayArguments(file, bareHost, port, rig, token, channel, batch, speed, start, ackTimeout,
             connectTimeout, reconnects, given, p.get("rig") != null, startOption == null ? null : startOption.strip(),
-            runChannel);
+            List.copyOf(runChannels), retarget);
     }
 
     /** The replayer's part of the arguments, sample time = --start-time + run time. */
@@ -281,5 +300,15 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         }
         throw new UsageException("--" + option + " '" + value + "': expected a duration of 0 to 1 day, e.g. 30s, "
             + "500ms, 2m or 30 (seconds)");
+    }
+
+    /**
+     * {@code channelId} moved into {@code rig}'s namespace: the part before the first '/' is the recorded rig's
+     * (channel ids are {@code RIG/NAME} when the gateway authenticates rigs), so {@code rigA/ch01} becomes
+     * {@code RIG/ch01}; an id without a '/' becomes {@code RIG/ID}.
+     */
+    static String retargeted(final String channelId, final String rig) {
+        final int slash = channelId.indexOf('/');
+        return rig + "/" + (slash >= 0 ? channelId.substring(slash + 1) : channelId);
     }
 }

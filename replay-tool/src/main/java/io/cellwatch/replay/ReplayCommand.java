@@ -58,14 +58,19 @@ final class ReplayCommand implements Subcommand {
         return "usage: replay [OPTIONS] RUN.csv | RUN.cwrun\n"
             + "\n"
             + "Reads the run completely (any bad line stops the tool before anything is sent), connects to the\n"
-            + "gateway as a rig, declares one channel and sends the samples in SAMPLES frames at the chosen speed,\n"
+            + "gateway as a rig, declares the channel and sends the samples in SAMPLES frames at the chosen speed,\n"
             + "and a run file's phase marks in MARK frames between them. Prints progress every "
             + PROGRESS_INTERVAL.toSeconds() + " s and every\n"
             + "COMMAND received, then waits until the gateway has acknowledged every frame.\n"
             + "\n"
-            + "RUN.cwrun: a run file (docs/run-file.md, written by 'import'), recognised by its first bytes. Its\n"
-            + "channel declaration, rig id and sample times are used unless options say otherwise; a file with\n"
-            + "several channels needs --run-channel. Sample time = the file's own, or --start-time + run time.\n"
+            + "RUN.cwrun: a run file (docs/run-file.md, written by 'import' or 'record'), recognised by its first\n"
+            + "bytes. Its channel declarations, rig ids and sample times are used unless options say otherwise.\n"
+            + "Sample time = the file's own, or --start-time + run time.\n"
+            + "A file with several channels (record --rig/--lot) is replayed whole, or the --run-channel ones: the\n"
+            + "channels of each recorded rig over one connection as that rig, numbered 0, 1, ... on it in file\n"
+            + "order, all rigs at once on one time base (run time 0 = the earliest channel start). --rig R sends\n"
+            + "them all over one connection as rig R (ids kept); --retarget R sends them as rig R with ids moved\n"
+            + "into R's namespace (rigA/ch01 -> R/ch01). --channel and --serial name one channel: not with several.\n"
             + "\n"
             + "RUN.csv: sample time = --start-time + the file's time_s. A header, then one sample per line.\n"
             + "Required columns: "
@@ -94,6 +99,13 @@ final class ReplayCommand implements Subcommand {
 
         final Plan plan;
         try {
+            if (RunFileReader.isRunFile(a.runFile())) {
+                final List<String> channels = a.runChannels().isEmpty() ? RunFileChannelLoader.channels(a.runFile())
+                    : a.runChannels();
+                if (channels.size() > 1) {
+                    return new MultiChannelReplay(ctx, a).run(channels);
+                }
+            }
             plan = RunFileReader.isRunFile(a.runFile()) ? runFilePlan(a, err) : csvPlan(a);
         } catch (NoSuchFileException e) {
             err.println("cannot read run file " + a.runFile() + ": no such file");
@@ -150,41 +162,56 @@ final class ReplayCommand implements Subcommand {
             throw new UsageException("--start-time file: a CSV run has no times of its own (time_s counts from "
                 + "the run start); give a date or now");
         }
-        final Run run = new RunCsvReader().read(a.runFile(), a.channel());
-        return new Plan(run, a.rigId(), ChronoUnit.MICROS.between(Instant.EPOCH, a.startTime()), "line");
+        final Run run = new RunCsvReader().read(a.runFile(), a.retarget() == null ? a.channel()
+            : a.channel().withChannelId(ReplayArguments.retargeted(a.channel().channelId(), a.retarget())));
+        return new Plan(run, a.retarget() != null ? a.retarget() : a.rigId(),
+            ChronoUnit.MICROS.between(Instant.EPOCH, a.startTime()), "line");
     }
 
     private static Plan runFilePlan(final ReplayArguments a, final PrintStream err)
         throws IOException, RunFileException {
-        final RunFileChannelLoader.Loaded loaded = RunFileChannelLoader.load(a.runFile(), a.runChannel());
-        if (!loaded.tail().isComplete()) {
+        final RunFileChannelLoader.Loaded loaded = RunFileChannelLoader.load(a.runFile(),
+            a.runChannels().isEmpty() ? null : a.runChannels().get(0));
+        warnings(a, loaded, err, true);
+        ChannelInfo info;
+        try {
+            info = ChannelOptions.checked(a.given().applyTo(loaded.run().channel()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("bad channel declaration: " + e.getMessage());
+        }
+        if (a.retarget() != null) {
+            info = info.withChannelId(ReplayArguments.retargeted(info.channelId(), a.retarget()));
+        }
+        final long start = a.keepFileTimes() ? loaded.startMicros()
+            : ChronoUnit.MICROS.between(Instant.EPOCH, a.startTime());
+        return new Plan(loaded.run().withChannel(info), a.retarget() != null ? a.retarget()
+            : a.rigGiven() ? a.rigId() : loaded.rigId(), start, "sample");
+    }
+
+    /**
+     * What loading a channel of a run file noticed: resends and redeclarations of the channel, and with
+     * {@code fileToo} the file's damaged tail and records of newer tools.
+     */
+    static void warnings(final ReplayArguments a, final RunFileChannelLoader.Loaded loaded, final PrintStream err,
+                         final boolean fileToo) {
+        if (fileToo && !loaded.tail().isComplete()) {
             err.println("warning: " + a.runFile().getFileName() + ": " + loaded.tail().describe());
         }
         if (loaded.repeatsSkipped() > 0) {
             err.println("warning: " + a.runFile().getFileName() + ": " + loaded.repeatsSkipped()
                 + " frames skipped as rig resends (sequence number not above the last one of the channel)");
         }
-        if (loaded.unknownRecords() > 0) {
+        if (fileToo && loaded.unknownRecords() > 0) {
             err.println("warning: " + a.runFile().getFileName() + ": " + loaded.unknownRecords() + " records of a type "
                 + "this version does not know were skipped (written by a newer tool)");
         }
         if (loaded.redeclared() > 0) {
-            err.println("warning: " + a.runFile().getFileName() + ": the channel is declared "
-                + (loaded.redeclared() + 1) + " times; the first declaration is replayed");
+            err.println("warning: " + a.runFile().getFileName() + ": channel " + loaded.run().channel().channelId()
+                + " is declared " + (loaded.redeclared() + 1) + " times; the first declaration is replayed");
         }
-        final ChannelInfo info;
-        try {
-            info = ChannelOptions.checked(a.given().applyTo(loaded.run().channel()));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("bad channel declaration: " + e.getMessage());
-        }
-        final long start = a.keepFileTimes() ? loaded.startMicros()
-            : ChronoUnit.MICROS.between(Instant.EPOCH, a.startTime());
-        return new Plan(loaded.run().withChannel(info), a.rigGiven() ? a.rigId() : loaded.rigId(), start,
-            "sample");
     }
 
-    private static void reportTimeSteps(final Run run, final String what, final PrintStream err) {
+    static void reportTimeSteps(final Run run, final String what, final PrintStream err) {
         final List<TimeStepBack> steps = run.timeStepsBack();
         for (int i = 0; i < Math.min(steps.size(), TIME_STEPS_LISTED); i++) {
             err.println("warning: " + run.source() + " " + steps.get(i).describe(what));

@@ -60,7 +60,9 @@ final class ReportCommand implements Subcommand {
             + "metadata and resolved parameters; voltage, current and temperature over run time (at most 2000 points\n"
             + "per series, the lowest and highest sample of each bucket, so single-sample spikes show) with the\n"
             + "thresholds (upper charge voltage; drop baseline - threshold; the temperature-return level) and a marker\n"
-            + "per alert; the table of stops; and the difference from a stored alert set.\n"
+            + "per alert; the table of stops; and the difference from a stored alert set. A file with several\n"
+            + "channels gets a table of the channels (alerts, difference counts) and, per channel, a section with\n"
+            + "its charts, its own stops and its own difference.\n"
             + "\n"
             + "Example:\n"
             + "  report run.cwrun --output run.html --procedure pse-app9/overcharge-protection@1 "
@@ -117,9 +119,7 @@ final class ReportCommand implements Subcommand {
             ctx.err().println("cannot read run file " + file + ": " + e);
             return ExitCode.BAD_INPUT;
         }
-        if (!r.tail().isComplete()) {
-            ctx.err().println("warning: " + file.getFileName() + ": " + r.tail().describe());
-        }
+        EvaluateCommand.printWarnings(file, r, ctx.err());
         if (against != null && r.storedSet(against) == null) {
             ctx.err().println("report: the file has no alert set '" + against + "'" + EvaluateCommand.setsList(r));
             return ExitCode.BAD_INPUT;

@@ -24,7 +24,13 @@ class RecordCommandTest {
 
         run = CliRun.run("record", "--bootstrap", "127.0.0.1:1", "--output", out);
         assertEquals(ExitCode.BAD_INPUT, run.exit());
-        assertTrue(run.err().contains("--channel is required"), run.toString());
+        assertTrue(run.err().contains("say what to record: give at least one of --channel, --rig, --lot, --serial, "
+            + "--from, --to"), run.toString());
+
+        run = CliRun.run("record", "--bootstrap", "127.0.0.1:1", "--rig", "rigA", "--output", out,
+            "--from", "2026-03-06T12:00:00Z", "--to", "2026-03-06T11:00:00Z");
+        assertEquals(ExitCode.BAD_INPUT, run.exit());
+        assertTrue(run.err().contains("the time range is empty: --from must be before --to"), run.toString());
 
         run = CliRun.run("record", "--bootstrap", "127.0.0.1:1", "--channel", "rigA/ch01", "--output", out,
             "--from", "yesterday");
@@ -51,7 +57,7 @@ class RecordCommandTest {
     void shouldListEveryOptionInItsHelp() {
         final CliRun run = CliRun.run("record", "--help");
         assertEquals(ExitCode.OK, run.exit());
-        for (String option : List.of("--bootstrap", "--channel", "--output", "--from", "--to", "--force",
+        for (String option : List.of("--bootstrap", "--channel", "--rig", "--lot", "--serial", "--output", "--from", "--to", "--force",
             "--samples-topic", "--alerts-topic", "--timeout")) {
             assertTrue(run.out().contains(option), option);
         }

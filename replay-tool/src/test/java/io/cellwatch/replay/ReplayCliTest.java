@@ -178,6 +178,51 @@ class ReplayCliTest {
     }
 
     @Test
+    void shouldPlanEveryChannelOfASeveralChannelFileOntoItsOwnRigUnlessRetargeted(@TempDir final Path dir)
+        throws Exception {
+        final Path runFile = MultiChannelRuns.write(dir.resolve("two.cwrun"));
+        final int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+
+        assertEquals(ExitCode.CONNECTION_FAILED, cli.run("replay", "--gateway", "127.0.0.1:" + freePort,
+            "--connect-timeout", "2s", "--speed", "max", runFile.toString()));
+        assertTrue(out().contains("replay two.cwrun: 2 channels over 2 rig connections, 120 rows"), out());
+        assertTrue(out().contains("channel rigA/ch01 (file: rigA/ch01, rig rigA) -> rig rigA channel no 0: serial "
+            + "'SN-A', lot 'L-1'"), out());
+        assertTrue(out().contains("channel rigB/ch01 (file: rigB/ch01, rig rigB) -> rig rigB channel no 0: serial "
+            + "'SN-B'"), out());
+
+        // One connection as rigM: the two channels become its channel numbers 0 and 1, ids kept.
+        outBytes.reset();
+        cli.run("replay", "--gateway", "127.0.0.1:" + freePort, "--connect-timeout", "2s", "--rig", "rigM",
+            "--start-time", "2026-03-01T00:00:00Z", runFile.toString());
+        assertTrue(out().contains("2 channels over 1 rig connection,"), out());
+        assertTrue(out().contains("-> rig rigM channel no 0"), out());
+        assertTrue(out().contains("channel rigB/ch01 (file: rigB/ch01, rig rigB) -> rig rigM channel no 1"), out());
+        assertTrue(out().contains("sample times from 2026-03-01T00:00:00Z"), out());
+
+        // --run-channel picks one: the single-channel replay as before.
+        outBytes.reset();
+        cli.run("replay", "--gateway", "127.0.0.1:" + freePort, "--connect-timeout", "2s", "--run-channel",
+            "rigB/ch01", "--retarget", "rigZ", runFile.toString());
+        assertTrue(out().contains("as rig rigZ, channel rigZ/ch01 (serial 'SN-B'"), out());
+
+        // Retargeting both onto rigZ would send both as rigZ/ch01.
+        errBytes.reset();
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--retarget", "rigZ", runFile.toString()));
+        assertTrue(err().contains("two channels of the file would be sent as rigZ/ch01"), err());
+        errBytes.reset();
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--serial", "SN-1", runFile.toString()));
+        assertTrue(err().contains("--channel and --serial name one channel, and this replay sends 2 (rigA/ch01, "
+            + "rigB/ch01)"), err());
+        errBytes.reset();
+        assertEquals(ExitCode.BAD_INPUT, cli.run("replay", "--retarget", "rigZ", "--rig", "rigY", runFile.toString()));
+        assertTrue(err().contains("--retarget sets the rig and the channel ids"), err());
+    }
+
+    @Test
     void shouldExit2WhenACsvRunIsAskedToKeepTimesItDoesNotHave(@TempDir final Path dir) throws Exception {
         final Path file = dir.resolve("run.csv");
         Files.writeString(file, "time_s,voltage_v,current_a,cell_temp_c\n0,4.1,1,25\n");

@@ -202,6 +202,90 @@ class ReplayToGatewayIT {
         }
     }
 
+    /** Per rig: its CHANNEL, SAMPLES (one entry per sample) and MARK frames in order, as text. */
+    private static Map<String, List<String>> framesByRig(final Path runFile) throws Exception {
+        final Map<String, List<String>> byRig = new java.util.TreeMap<>();
+        try (io.cellwatch.replay.runfile.RunFileReader reader = io.cellwatch.replay.runfile.RunFileReader.open(runFile)) {
+            reader.readAll(new io.cellwatch.replay.runfile.RunFileVisitor() {
+                @Override
+                public void frame(final io.cellwatch.replay.runfile.FrameRecord r) {
+                    describe(r.buffer(), r.frameOffset(), byRig.computeIfAbsent(r.rigId(), k -> new ArrayList<>()));
+                }
+            });
+        }
+        return byRig;
+    }
+
+    private static void describe(final org.agrona.DirectBuffer buffer, final int offset, final List<String> into) {
+        final int type = buffer.getByte(offset + 4) & 0xFF;
+        if (type == FrameType.SAMPLES) {
+            final SamplesFlyweight f = new SamplesFlyweight().wrap(buffer, offset);
+            for (int i = 0; i < f.sampleCount(); i++) {
+                into.add("sample " + f.timestampMicros(i) + " " + f.voltage(i) + " V " + f.current(i) + " A "
+                    + f.cellTemperature(i) + " C " + f.ambientTemperature(i) + " C");
+            }
+        } else if (type == FrameType.MARK) {
+            final MarkFlyweight m = (MarkFlyweight) new MarkFlyweight().wrap(buffer, offset);
+            into.add("MARK " + MarkType.name(m.markType()) + " " + m.timestampMicros());
+        } else {
+            final io.cellwatch.core.model.ChannelDeclaration d = ((io.cellwatch.core.codec.ChannelFlyweight)
+                new io.cellwatch.core.codec.ChannelFlyweight().wrap(buffer, offset)).declaration();
+            into.add("CHANNEL " + d.channelId() + " " + d.cellSerial() + " " + d.lot() + " " + d.procedureId());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldStoreEveryChannelsSamplesInOrderAndPacedWhenReplayingTwoRigsAt20x(@TempDir final Path dir)
+        throws Exception {
+        // Two channels of two rigs, 400 samples each at 10 Hz (run time 39.9 s), in batches of 20.
+        final Path runFile = MultiChannelRuns.write(dir.resolve("two.cwrun"), 400);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final ReplayCli cli = new ReplayCli(new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), Clock.systemUTC(), ReplayClock.SYSTEM));
+        try {
+            final long started = System.nanoTime();
+            final int exit = cli.run("replay", "--gateway", "127.0.0.1:" + gateway.rigAddress().getPort(),
+                "--speed", "20", "--batch", "20", "--ack-timeout", "30s", runFile.toString());
+            final double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertEquals(ExitCode.OK, exit, "exit code");
+            assertTrue(text(out).contains("2 channels over 2 rig connections, 800 rows"), "plan");
+            assertTrue(text(out).contains("rig rigA: sent 400 rows of 1 channels in 22 frames (1 MARK)"), "rigA");
+            assertTrue(text(out).contains("acknowledged 21/21 frames (400 rows)"), "rigB");
+            // Paced, not sent at once: the last batch is due 39.9 s / 20 = 2.0 s after the start.
+            assertTrue(seconds >= 1.9, "replay took " + seconds + " s");
+
+            final List<ConsumerRecord<String, byte[]>> records = readSamplesTopic("rigA/ch01", 22,
+                Duration.ofSeconds(30));
+            final Map<String, List<String>> expected = framesByRig(runFile);
+            final TelemetryRecordFlyweight envelope = new TelemetryRecordFlyweight();
+            for (String rig : List.of("rigA", "rigB")) {
+                final List<String> stored = new ArrayList<>();
+                long firstArrival = Long.MAX_VALUE;
+                long lastArrival = Long.MIN_VALUE;
+                for (ConsumerRecord<String, byte[]> r : ofKey(records, rig + "/ch01")) {
+                    final UnsafeBuffer buffer = new UnsafeBuffer(r.value());
+                    envelope.wrap(buffer, 0, r.value().length);
+                    assertNull(envelope.validate());
+                    assertEquals(rig, envelope.rigId(), "sent as the rig that recorded the channel");
+                    describe(buffer, envelope.frameOffset(), stored);
+                    firstArrival = Math.min(firstArrival, envelope.receivedAtMicros());
+                    lastArrival = Math.max(lastArrival, envelope.receivedAtMicros());
+                }
+                assertEquals(expected.get(rig), stored, rig + ": every sample and mark of the file, in order");
+                // The gateway received the channel's frames spread over the paced replay.
+                assertTrue(lastArrival - firstArrival >= 1_500_000L, rig + ": frames received within "
+                    + (lastArrival - firstArrival) + " us");
+            }
+        } catch (AssertionError | RuntimeException e) {
+            System.err.println("---- stdout ----\n" + text(out) + "---- stderr ----\n" + text(err)
+                + "---- broker log (tail) ----\n" + brokerLogTail());
+            throw e;
+        }
+    }
+
     private static List<ConsumerRecord<String, byte[]>> ofKey(final List<ConsumerRecord<String, byte[]>> records,
                                                               final String key) {
         return records.stream().filter(r -> key.equals(r.key())).collect(Collectors.toList());

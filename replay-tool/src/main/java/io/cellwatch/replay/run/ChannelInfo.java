@@ -26,6 +26,12 @@ import io.cellwatch.core.model.ChannelDeclaration;
 public record ChannelInfo(String channelId, String cellSerial, String lot, String procedureId, int procedureVersion,
                           CellForm cellForm, double ratedCapacityAh, Map<String, Double> overrides) {
 
+    /** The same declaration under another channel id (a replay retargeted to another rig). */
+    public ChannelInfo withChannelId(final String newChannelId) {
+        return new ChannelInfo(newChannelId, cellSerial, lot, procedureId, procedureVersion, cellForm, ratedCapacityAh,
+            overrides);
+    }
+
     /** Override name of the upper charge voltage limit, in volts. */
     public static final String UPPER_CHARGE_VOLTAGE = "upperChargeVoltage";
 

@@ -2,6 +2,7 @@ package io.cellwatch.replay.send;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,7 @@ import io.cellwatch.rig.SampleBatch;
  * <p>One replay per instance. {@link #progress()} may be called from any thread while it runs.
  */
 public final class Replayer {
-    /** The run's channel number on the connection: a replay declares one channel. */
+    /** The channel number a single-channel replay declares its run under. */
     public static final int CHANNEL_NO = 0;
 
     /** Slice of the final wait, so that a connection lost during it is noticed. */
@@ -55,76 +56,121 @@ public final class Replayer {
     }
 
     /**
-     * Replays {@code run}.
+     * One channel of a replay: its run, the channel number it is declared under on the connection, the rig time of
+     * its run time 0, and how long after the start of the whole replay (in run time) its first row or mark is due.
+     *
+     * @param run          the channel's rows and marks
+     * @param channelNo    its number on this connection
+     * @param startMicros  rig time of the run's time 0: sample time = startMicros + run time
+     * @param offsetMicros run time from the replay's start to this run's first row or mark (0 for a single channel)
+     */
+    public record Lane(Run run, int channelNo, long startMicros, long offsetMicros) {
+    }
+
+    /**
+     * Replays {@code run} as channel {@link #CHANNEL_NO}, sample times from {@link ReplayOptions#startMicros()}.
      *
      * @return the counts; {@link ReplayResult#allAcked()} is false when the acknowledgements did not all arrive
      *         within the ack timeout
      * @throws ReplayConnectionException the connection broke and the reconnect attempts ran out
      */
     public ReplayResult replay(final Run run) throws InterruptedException, ReplayConnectionException {
+        return replay(List.of(new Lane(run, CHANNEL_NO, options.startMicros(), 0)));
+    }
+
+    /** One frame to send: batch or mark {@code index} of lane {@code lane}, due {@code dueNanos} after the start. */
+    private record Send(long dueNanos, int lane, boolean mark, int index, int order) {
+    }
+
+    /**
+     * Replays several channels over this one connection: every lane is declared first (in lane order), then the
+     * batches and marks of all lanes are sent in the order they are due, each lane keeping its own order, so the
+     * channels run side by side as on a rig with several channels.
+     *
+     * @throws ReplayConnectionException the connection broke and the reconnect attempts ran out
+     */
+    public ReplayResult replay(final List<Lane> lanes) throws InterruptedException, ReplayConnectionException {
         if (used) {
             throw new IllegalStateException("a Replayer replays one run");
         }
         used = true;
-        final BatchSchedule schedule = BatchSchedule.plan(run, options.batchSize(), options.speed());
-        rowsThroughFrame = new int[schedule.batchCount() + schedule.marks().size() + 1];
-        rowsTotal = run.size();
-        final long start = options.startMicros();
+        final BatchSchedule[] schedules = new BatchSchedule[lanes.size()];
+        final List<Send> sends = new ArrayList<>();
+        int rows = 0;
+        for (int l = 0; l < lanes.size(); l++) {
+            final Lane lane = lanes.get(l);
+            final BatchSchedule schedule = BatchSchedule.plan(lane.run(), options.batchSize(), options.speed());
+            schedules[l] = schedule;
+            rows += lane.run().size();
+            final long offset = options.speed().wallNanos(lane.offsetMicros());
+            final List<Mark> marks = schedule.marks();
+            long last = 0;
+            int m = 0;
+            for (int b = 0; b < schedule.batchCount(); b++) {
+                while (m < marks.size() && marks.get(m).beforeRow() <= schedule.firstRow(b)) {
+                    last = Math.max(last, offset + schedule.markDueNanos(m));
+                    sends.add(new Send(last, l, true, m++, sends.size()));
+                }
+                last = Math.max(last, offset + schedule.dueNanos(b));
+                sends.add(new Send(last, l, false, b, sends.size()));
+            }
+            for (; m < marks.size(); m++) {
+                last = Math.max(last, offset + schedule.markDueNanos(m));
+                sends.add(new Send(last, l, true, m, sends.size()));
+            }
+        }
+        // Due time first; a lane's frames never overtake each other (their due times never decrease).
+        sends.sort((x, y) -> x.dueNanos() != y.dueNanos() ? Long.compare(x.dueNanos(), y.dueNanos())
+            : Integer.compare(x.order(), y.order()));
+        rowsThroughFrame = new int[sends.size() + lanes.size()];
+        rowsTotal = rows;
         final SampleBatch batch = new SampleBatch(options.batchSize());
 
         startNanos = clock.nanoTime();
         pacer.start();
-        try {
-            link.declareChannel(run.channel().toDeclaration(CHANNEL_NO));
-            frameSent(0);
-        } catch (IOException e) {
-            frameSent(0); // kept by the link until acknowledged: the reconnect resends it
-            recover(e);
-        }
-        final List<Mark> marks = schedule.marks();
-        int m = 0;
-        for (int b = 0; b < schedule.batchCount(); b++) {
-            while (m < marks.size() && marks.get(m).beforeRow() <= schedule.firstRow(b)) {
-                sendMark(schedule, marks.get(m), m, start, schedule.firstRow(b));
-                m++;
-            }
-            pacer.awaitDue(schedule.dueNanos(b));
-            batch.clear();
-            final int end = schedule.endRow(b);
-            for (int i = schedule.firstRow(b); i < end; i++) {
-                batch.add(start + run.timeMicros(i), run.voltage(i), run.current(i), run.cellTemperature(i),
-                    run.ambientTemperature(i), run.force(i));
-            }
+        for (Lane lane : lanes) {
             try {
-                link.sendSamples(CHANNEL_NO, batch);
-                frameSent(end);
+                link.declareChannel(lane.run().channel().toDeclaration(lane.channelNo()));
+                frameSent(0);
             } catch (IOException e) {
-                frameSent(end);
+                frameSent(0); // kept by the link until acknowledged: the reconnect resends it
                 recover(e);
             }
         }
-        for (; m < marks.size(); m++) {
-            sendMark(schedule, marks.get(m), m, start, run.size());
+        int rowsSent = 0;
+        int marksSent = 0;
+        for (Send s : sends) {
+            final Lane lane = lanes.get(s.lane());
+            final BatchSchedule schedule = schedules[s.lane()];
+            pacer.awaitDue(s.dueNanos());
+            try {
+                if (s.mark()) {
+                    final Mark mark = schedule.marks().get(s.index());
+                    marksSent++;
+                    link.sendMark(lane.channelNo(), mark.type(), lane.startMicros() + mark.runMicros());
+                } else {
+                    batch.clear();
+                    final Run run = lane.run();
+                    final int end = schedule.endRow(s.index());
+                    for (int i = schedule.firstRow(s.index()); i < end; i++) {
+                        batch.add(lane.startMicros() + run.timeMicros(i), run.voltage(i), run.current(i),
+                            run.cellTemperature(i), run.ambientTemperature(i), run.force(i));
+                    }
+                    rowsSent += end - schedule.firstRow(s.index());
+                    link.sendSamples(lane.channelNo(), batch);
+                }
+                frameSent(rowsSent);
+            } catch (IOException e) {
+                frameSent(rowsSent);
+                recover(e);
+            }
         }
         final long sendNanos = pacer.elapsedNanos();
         awaitAcks();
         final long ackWaitNanos = pacer.elapsedNanos() - sendNanos;
         final ReplayProgress p = progress();
         return new ReplayResult(p.rowsSent(), p.rowsAcked(), p.framesSent(), p.framesAcked(), sendNanos,
-            ackWaitNanos, reconnects, marks.size());
-    }
-
-    /** Sends one MARK frame when it is due; {@code rowsThrough} rows have been sent before it. */
-    private void sendMark(final BatchSchedule schedule, final Mark mark, final int index, final long start,
-                          final int rowsThrough) throws InterruptedException, ReplayConnectionException {
-        pacer.awaitDue(schedule.markDueNanos(index));
-        try {
-            link.sendMark(CHANNEL_NO, mark.type(), start + mark.runMicros());
-            frameSent(rowsThrough);
-        } catch (IOException e) {
-            frameSent(rowsThrough);
-            recover(e);
-        }
+            ackWaitNanos, reconnects, marksSent);
     }
 
     /** Counts and rows so far; callable from any thread. */
