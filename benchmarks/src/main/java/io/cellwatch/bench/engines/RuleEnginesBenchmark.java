@@ -83,6 +83,9 @@ public class RuleEnginesBenchmark {
     public static class Batch {
         @Param({"UPPER_CHARGE_VOLTAGE", "VOLTAGE_DROP", "TEMPERATURE_RETURN"})
         public Rule rule;
+        /** Samples per batch; fixed (the series are built for it), a parameter so the report divides by it. */
+        @Param({"256"})
+        public int samples;
 
         UnsafeBuffer frame;
         SamplesFlyweight flyweight;
@@ -98,6 +101,9 @@ public class RuleEnginesBenchmark {
 
         @Setup(Level.Trial)
         public void setup() throws Exception {
+            if (samples != SAMPLES) {
+                throw new IllegalArgumentException("the rule series are built for " + SAMPLES + " samples, not " + samples);
+            }
             final SampleSeries series = series(rule);
             frame = series.encodeFrame();
             flyweight = new SamplesFlyweight();
