@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.cellwatch.bench.codec.SampleSeries;
 import io.cellwatch.core.codec.ChannelFlyweight;
+import io.cellwatch.core.codec.ErrorFlyweight;
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.codec.FrameFlyweight;
 import io.cellwatch.core.codec.FrameType;
@@ -25,6 +26,7 @@ import io.cellwatch.gateway.tcp.RigFrameDecoder;
 import io.cellwatch.gateway.tcp.RigSessionHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -70,7 +72,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
     "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"})
 public class GatewayPathBenchmark {
-    static final String RIG = "rig-01";
+    static final String RIG = "press-01";
     static final String CHANNEL_ID = SampleSeries.CHANNEL_ID;
     static final String TOPIC = "cellwatch.samples";
 
@@ -156,18 +158,30 @@ public class GatewayPathBenchmark {
 
         private void expectOutbound(final int type) {
             final ByteBuf out = channel.readOutbound();
-            if (out == null || FrameFlyweight.frameType(new UnsafeBuffer(out.nioBuffer()), 0) != type) {
-                throw new IllegalStateException("the session did not answer with " + FrameType.name(type)
-                    + (out == null ? "" : ", got type " + FrameFlyweight.frameType(new UnsafeBuffer(out.nioBuffer()), 0)));
+            if (out == null) {
+                throw new IllegalStateException("the session did not answer with " + FrameType.name(type));
             }
+            final UnsafeBuffer frame = new UnsafeBuffer(ByteBufUtil.getBytes(out));
             out.release();
+            if (FrameFlyweight.frameType(frame, 0) == FrameType.ERROR) {
+                final ErrorFlyweight error = new ErrorFlyweight();
+                error.wrap(frame, 0);
+                throw new IllegalStateException("the session answered ERROR " + error.code() + " '" + error.message()
+                    + "' instead of " + FrameType.name(type));
+            }
+            if (FrameFlyweight.frameType(frame, 0) != type) {
+                throw new IllegalStateException("the session answered " + FrameType.name(FrameFlyweight.frameType(frame, 0))
+                    + " instead of " + FrameType.name(type));
+            }
         }
 
         /** Both paths give the same number of records, and the same last record but for the receive time. */
         private void verify() {
             final long before = publisher.records;
-            final int floorRecords = floor(this);
+            final long firstSequence = sequence;
             final int acks = gateway(this);
+            sequence = firstSequence; // the floor builds the same records: same sequence numbers
+            final int floorRecords = floor(this);
             if (publisher.records - before != frames || floorRecords != frames || acks == 0) {
                 throw new IllegalStateException("expected " + frames + " records from each path, got "
                     + (publisher.records - before) + " from the gateway (" + acks + " ACKs) and " + floorRecords
