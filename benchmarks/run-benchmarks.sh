@@ -13,7 +13,9 @@ cd "$(dirname "$0")/.."
 out=benchmarks/target/jmh
 mkdir -p "$out"
 jar=benchmarks/target/benchmarks.jar
-jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$out/result.json")
+# JMH refuses an option given twice, so shorter or longer runs change these through JMH_TIMES instead.
+read -r -a times <<< "${JMH_TIMES:--f 1 -wi 3 -w 2s -i 5 -r 2s}"
+jmh_args=("${times[@]}" -prof gc -rf json -rff "$out/result.json")
 
 # CELLWATCH_LOCK_HELD=1: the caller already holds the lock (e.g. it built the jar under the same hold).
 lock=(flock /tmp/cellwatch-mvn.lock)
