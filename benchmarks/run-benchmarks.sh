@@ -2,17 +2,25 @@
 # Runs every JMH benchmark once, under the shared Maven lock, and records the context that the figures need:
 # date, machine, JDK, load average, and how much CPU other processes and the hypervisor took during the run
 # (busy ticks in /proc/stat minus the CPU time of the JMH process tree; steal ticks).
-# Usage, from the repository root after `mvn -B -o -pl benchmarks package`:
+# Usage, from the repository root after `mvn -B -o -pl benchmarks -am package -DskipTests`:
 #   benchmarks/run-benchmarks.sh [extra JMH args, e.g. a benchmark regex]
+# To build and run under one hold of the lock (others may take it in between otherwise):
+#   flock /tmp/cellwatch-mvn.lock bash -c 'mvn -B -o -q -pl benchmarks -am package -DskipTests &&
+#     CELLWATCH_LOCK_HELD=1 benchmarks/run-benchmarks.sh'
 # Writes benchmarks/target/jmh/{result.json,jmh.txt,context.txt,table.md}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=benchmarks/target/jmh
 mkdir -p "$out"
 jar=benchmarks/target/benchmarks.jar
-jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc -rf json -rff "$out/result.json")
+# JMH refuses an option given twice, so shorter or longer runs change these through JMH_TIMES instead.
+read -r -a times <<< "${JMH_TIMES:--f 1 -wi 3 -w 2s -i 5 -r 2s}"
+jmh_args=("${times[@]}" -prof gc -rf json -rff "$out/result.json")
 
-exec flock /tmp/cellwatch-mvn.lock bash -s "$out" "$jar" "${jmh_args[@]}" "$@" <<'INNER'
+# CELLWATCH_LOCK_HELD=1: the caller already holds the lock (e.g. it built the jar under the same hold).
+lock=(flock /tmp/cellwatch-mvn.lock)
+if [ "${CELLWATCH_LOCK_HELD:-}" = 1 ]; then lock=(); fi
+exec "${lock[@]}" bash -s "$out" "$jar" "${jmh_args[@]}" "$@" <<'INNER'
 set -euo pipefail
 out=$1; jar=$2; shift 2
 cpu_ticks() { awk '/^cpu / { print $2+$3+$4+$7+$8, $9 }' /proc/stat; }  # busy (user nice system irq softirq), steal

@@ -43,6 +43,20 @@ public final class SampleSeries {
         force = new float[count];
     }
 
+    /** A series from columns of equal length (copied); NaN optional values are absent. */
+    public static SampleSeries of(final long[] timestampMicros, final float[] voltage, final float[] current,
+                                  final float[] cellTemperature, final float[] ambientTemperature,
+                                  final float[] force) {
+        final SampleSeries s = new SampleSeries(voltage.length);
+        System.arraycopy(timestampMicros, 0, s.timestampMicros, 0, voltage.length);
+        System.arraycopy(voltage, 0, s.voltage, 0, voltage.length);
+        System.arraycopy(current, 0, s.current, 0, voltage.length);
+        System.arraycopy(cellTemperature, 0, s.cellTemperature, 0, voltage.length);
+        System.arraycopy(ambientTemperature, 0, s.ambientTemperature, 0, voltage.length);
+        System.arraycopy(force, 0, s.force, 0, voltage.length);
+        return s;
+    }
+
     /** {@code count} samples; the same seed gives the same series. */
     public static SampleSeries generate(final int count, final long seed) {
         final SampleSeries s = new SampleSeries(count);

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.codec.FrameValidator;
 import io.cellwatch.core.codec.SamplesFlyweight;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,6 +52,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *       allocated;</li>
  *   <li>{@link #flyweightValidated}: the same, after {@link FrameValidator#check} (as the gateway does once per
  *       frame), to show the per-frame cost of validation;</li>
+ *   <li>{@link #flyweightFlagsOnce}: ours, reading the flags word once per sample and passing it in;</li>
+ *   <li>{@link #baselineAgronaChecked}: the flyweight's previous read path, Agrona's bounds-checked read per
+ *       field, kept as the before-figure of the change to {@link SamplesFlyweight};</li>
  *   <li>{@link #baselineObjectPerSample}: the same bytes, read through a {@code ByteBuffer} into one {@link Sample}
  *       record per sample in a {@code List}, as many telemetry stacks do;</li>
  *   <li>{@link #baselineJsonPerSample}: the same samples as one JSON object each (text encoded in setup), parsed
@@ -115,6 +119,8 @@ public class SamplesDecodeBenchmark {
             final double expected = v + c + t;
             check("flyweight", expected, sumFlyweight(flyweight.wrap(frame, 0)));
             check("flyweightValidated", expected, validateAndSum(this));
+            check("flyweightFlagsOnce", expected, sumFlyweightFlagsOnce(flyweight.wrap(frame, 0)));
+            check("baselineAgronaChecked", expected, sumAgronaChecked(frame, 0));
             check("baselineObjectPerSample", expected, sumObjects(decodeObjects(frameBytes)));
             check("baselineJsonPerSample", expected, sumJson(parseJson(jsonReader, jsonSamples)));
         }
@@ -134,6 +140,16 @@ public class SamplesDecodeBenchmark {
     @Benchmark
     public double flyweightValidated(final Frames f) {
         return validateAndSum(f);
+    }
+
+    @Benchmark
+    public double flyweightFlagsOnce(final Frames f) {
+        return sumFlyweightFlagsOnce(f.flyweight.wrap(f.frame, 0));
+    }
+
+    @Benchmark
+    public double baselineAgronaChecked(final Frames f) {
+        return sumAgronaChecked(f.frame, 0);
     }
 
     @Benchmark
@@ -159,6 +175,43 @@ public class SamplesDecodeBenchmark {
             v += frame.voltage(i);
             c += frame.current(i);
             t += frame.cellTemperature(i);
+        }
+        return v + c + t;
+    }
+
+    /** The same sums, reading each sample's flags word once and passing it to the optional-value accessor. */
+    static double sumFlyweightFlagsOnce(final SamplesFlyweight frame) {
+        final int n = frame.sampleCount();
+        double v = 0;
+        double c = 0;
+        double t = 0;
+        for (int i = 0; i < n; i++) {
+            final int flags = frame.flags(i);
+            v += frame.voltage(i);
+            c += frame.current(i);
+            t += frame.cellTemperature(i, flags);
+        }
+        return v + c + t;
+    }
+
+    /**
+     * The flyweight's accessors as they were before they read through one range checked at {@code wrap}: every
+     * read goes through Agrona's checked {@code getFloat}/{@code getInt} (bounds check per read), and the cell
+     * temperature reads the flags word itself. Kept so one run shows the old and the new path side by side.
+     */
+    static double sumAgronaChecked(final DirectBuffer buffer, final int offset) {
+        final int sampleLength = buffer.getShort(offset + SAMPLE_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
+        final int base = offset + SAMPLES_OFFSET;
+        final int n = buffer.getInt(offset + SAMPLE_COUNT_OFFSET, BYTE_ORDER);
+        double v = 0;
+        double c = 0;
+        double t = 0;
+        for (int i = 0; i < n; i++) {
+            final int at = base + i * sampleLength;
+            v += buffer.getFloat(at + VOLTAGE_OFFSET, BYTE_ORDER);
+            c += buffer.getFloat(at + CURRENT_OFFSET, BYTE_ORDER);
+            t += (buffer.getInt(at + FLAGS_OFFSET, BYTE_ORDER) & FLAG_CELL_TEMPERATURE) != 0
+                ? buffer.getFloat(at + CELL_TEMPERATURE_OFFSET, BYTE_ORDER) : Float.NaN;
         }
         return v + c + t;
     }

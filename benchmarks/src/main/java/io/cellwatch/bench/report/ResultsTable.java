@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * class has. Usage: {@code java -cp benchmarks.jar io.cellwatch.bench.report.ResultsTable result.json}.
  */
 public final class ResultsTable {
-    private static final String REFERENCE = "flyweight";
+    /** Our variant in each class, the reference of the "time vs ours" column. */
+    private static final java.util.Set<String> REFERENCE = java.util.Set.of("flyweight", "ours");
     private static final String ALLOC = "gc.alloc.rate.norm";
 
     private ResultsTable() {
@@ -31,7 +32,7 @@ public final class ResultsTable {
         final JsonNode results = JsonMapper.builder().build().readTree(new File(args[0]));
         final Map<String, Double> referenceNs = new LinkedHashMap<>();
         for (JsonNode r : results) {
-            if (method(r).equals(REFERENCE)) {
+            if (REFERENCE.contains(method(r))) {
                 referenceNs.put(className(r) + params(r), r.path("primaryMetric").path("score").asDouble());
             }
         }
@@ -40,7 +41,7 @@ public final class ResultsTable {
             if (!className(r).equals(currentClass)) {
                 currentClass = className(r);
                 System.out.printf(Locale.ROOT, "%n#### %s%n%n", simpleName(currentClass));
-                System.out.println("| variant | samples | ns/op (99.9% CI +-) | ns/sample | ns/sample, min-max of iterations | B/op | B/sample | time vs flyweight |");
+                System.out.println("| variant | samples | ns/op (99.9% CI +-) | ns/sample | ns/sample, min-max of iterations | B/op | B/sample | time vs ours |");
                 System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
             }
             final JsonNode primary = r.path("primaryMetric");
@@ -59,7 +60,7 @@ public final class ResultsTable {
                 }
             }
             System.out.printf(Locale.ROOT, "| %s | %d | %s +- %s | %s | %s-%s | %s | %s | %s |%n",
-                method(r), samples, fmt(ns), fmt(nsError), fmt(ns / samples), fmt(min / samples), fmt(max / samples),
+                method(r) + otherParams(r), samples, fmt(ns), fmt(nsError), fmt(ns / samples), fmt(min / samples), fmt(max / samples),
                 bytesFmt(bytes),
                 bytesFmt(bytes / samples), reference == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", ns / reference));
         }
@@ -77,6 +78,17 @@ public final class ResultsTable {
 
     private static String simpleName(final String className) {
         return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    /** Parameters other than {@code samples}, e.g. " (rule=VOLTAGE_DROP)", to tell rows of one variant apart. */
+    private static String otherParams(final JsonNode r) {
+        final StringBuilder b = new StringBuilder();
+        r.path("params").fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("samples")) {
+                b.append(b.length() == 0 ? " (" : ", ").append(e.getKey()).append('=').append(e.getValue().asText());
+            }
+        });
+        return b.length() == 0 ? "" : b.append(')').toString();
     }
 
     private static String params(final JsonNode r) {

@@ -3,8 +3,12 @@ package io.cellwatch.core.codec;
 import static io.cellwatch.core.codec.FrameDescriptor.BYTE_ORDER;
 import static io.cellwatch.core.codec.FrameDescriptor.HEADER_LENGTH;
 
+import java.util.Objects;
+
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * SAMPLES (rig -> gateway): a batch of samples of one channel, the hot path of the whole system.
@@ -33,6 +37,19 @@ import org.agrona.MutableDirectBuffer;
  * </pre>
  * The frame length must equal 24 + sample length x sample count. A later layout may lengthen the sample; readers
  * use the sample length from the frame, so they keep working.
+ *
+ * <p><b>How the per-sample reads stay safe without a check per read.</b> Agrona's {@code getFloat} checks
+ * {@code index + 4 <= capacity} on every call, and the JIT cannot lift that check out of a sample loop: it was most
+ * of the decode cost (7.5 ns per sample with checks, 5.6 without, see benchmarks/README.md). Instead, {@link #wrap}
+ * works out once how many whole samples lie inside the buffer ({@link #readableSamples()}: the sample count,
+ * clipped to the buffer's capacity), and each per-sample accessor checks only {@code 0 <= index < readableSamples}
+ * with {@link Objects#checkIndex} (which the JIT removes from counted loops, as it does array bounds checks) and
+ * that the buffer still has the capacity it had at {@code wrap} (loop-invariant, so also hoisted). A field offset
+ * is always below the v1 sample length, and the sample length is at least that, so every read lies inside the
+ * buffer; the read itself then goes straight to memory. The buffer's address and array are read from the buffer on
+ * each access, never cached, so re-pointing the buffer cannot leave this flyweight reading stale memory. An index
+ * out of range throws {@link IndexOutOfBoundsException}, as the checked buffer did, but now already at
+ * {@code index >= sampleCount}, not only past the end of the buffer.
  */
 public final class SamplesFlyweight extends FrameFlyweight {
     public static final int SEQUENCE_OFFSET = HEADER_LENGTH;
@@ -58,14 +75,31 @@ public final class SamplesFlyweight extends FrameFlyweight {
     /** Most samples a frame of the default maximum length can carry. */
     public static final int MAX_SAMPLES_DEFAULT = (FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH - SAMPLES_OFFSET) / SAMPLE_LENGTH;
 
+    /** Whether values must be byte-swapped after a native read (never on x86 or ARM Linux, both little-endian). */
+    private static final boolean SWAP = BufferUtil.NATIVE_BYTE_ORDER != BYTE_ORDER;
+
     private int sampleLength;
     private int samplesBase;
+    /** Samples that lie wholly inside the buffer (the sample count for a validated frame). */
+    private int readableSamples;
+    /** End of the readable samples; the buffer's capacity must stay at least this for reads to be in range. */
+    private int samplesEnd;
 
+    /**
+     * Points this flyweight at the SAMPLES frame at {@code offset}. Reads the batch header (checked) and works out
+     * the range the sample accessors may read; see the class comment. The frame should have been validated
+     * ({@link FrameValidator}); if it was not, the accessors still never read outside the buffer.
+     */
     @Override
     public SamplesFlyweight wrap(final DirectBuffer buffer, final int offset) {
         super.wrap(buffer, offset);
         sampleLength = buffer.getShort(offset + SAMPLE_LENGTH_OFFSET, BYTE_ORDER) & 0xFFFF;
-        samplesBase = offset + SAMPLES_OFFSET;
+        final long count = buffer.getInt(offset + SAMPLE_COUNT_OFFSET, BYTE_ORDER) & 0xFFFFFFFFL;
+        samplesBase = offset + SAMPLES_OFFSET; // >= 0: the checked read above proved offset + 16 >= 0
+        final long room = Math.max(0, buffer.capacity() - (long) samplesBase);
+        // A sample shorter than v1 would put fields outside it: no sample of such a frame is readable.
+        readableSamples = sampleLength < SAMPLE_LENGTH ? 0 : (int) Math.min(count, room / sampleLength);
+        samplesEnd = samplesBase + readableSamples * sampleLength;
         return this;
     }
 
@@ -81,46 +115,93 @@ public final class SamplesFlyweight extends FrameFlyweight {
         return sampleLength;
     }
 
+    /** The sample count the frame declares. */
     public int sampleCount() {
         return buffer.getInt(offset + SAMPLE_COUNT_OFFSET, BYTE_ORDER);
     }
 
+    /**
+     * How many samples the accessors can read: the sample count, unless the frame is longer than its buffer or its
+     * sample length is below v1 (neither passes validation).
+     */
+    public int readableSamples() {
+        return readableSamples;
+    }
+
     public long timestampMicros(final int index) {
-        return buffer.getLong(samplesBase + index * sampleLength + TIMESTAMP_OFFSET, BYTE_ORDER);
+        final long bits = UnsafeApi.getLong(buffer.byteArray(), address(index, TIMESTAMP_OFFSET));
+        return SWAP ? Long.reverseBytes(bits) : bits;
     }
 
     public float voltage(final int index) {
-        return buffer.getFloat(samplesBase + index * sampleLength + VOLTAGE_OFFSET, BYTE_ORDER);
+        return getFloat(index, VOLTAGE_OFFSET);
     }
 
     public float current(final int index) {
-        return buffer.getFloat(samplesBase + index * sampleLength + CURRENT_OFFSET, BYTE_ORDER);
+        return getFloat(index, CURRENT_OFFSET);
     }
 
     /** Cell temperature, NaN when the sample has none. */
     public float cellTemperature(final int index) {
-        return present(index, FLAG_CELL_TEMPERATURE)
-            ? buffer.getFloat(samplesBase + index * sampleLength + CELL_TEMPERATURE_OFFSET, BYTE_ORDER) : Float.NaN;
+        return cellTemperature(index, flags(index));
+    }
+
+    /** Cell temperature, NaN when {@code flags} (this sample's {@link #flags}) say it has none. */
+    public float cellTemperature(final int index, final int flags) {
+        return optional(index, CELL_TEMPERATURE_OFFSET, flags, FLAG_CELL_TEMPERATURE);
     }
 
     /** Ambient temperature, NaN when the sample has none. */
     public float ambientTemperature(final int index) {
-        return present(index, FLAG_AMBIENT)
-            ? buffer.getFloat(samplesBase + index * sampleLength + AMBIENT_TEMPERATURE_OFFSET, BYTE_ORDER) : Float.NaN;
+        return ambientTemperature(index, flags(index));
+    }
+
+    /** Ambient temperature, NaN when {@code flags} (this sample's {@link #flags}) say it has none. */
+    public float ambientTemperature(final int index, final int flags) {
+        return optional(index, AMBIENT_TEMPERATURE_OFFSET, flags, FLAG_AMBIENT);
     }
 
     /** Force, NaN when the sample has none. */
     public float force(final int index) {
-        return present(index, FLAG_FORCE)
-            ? buffer.getFloat(samplesBase + index * sampleLength + FORCE_OFFSET, BYTE_ORDER) : Float.NaN;
+        return force(index, flags(index));
     }
 
+    /** Force, NaN when {@code flags} (this sample's {@link #flags}) say it has none. */
+    public float force(final int index, final int flags) {
+        return optional(index, FORCE_OFFSET, flags, FLAG_FORCE);
+    }
+
+    /** The sample's flags word; read it once and pass it to the two-argument accessors of the optional values. */
     public int flags(final int index) {
-        return buffer.getInt(samplesBase + index * sampleLength + FLAGS_OFFSET, BYTE_ORDER);
+        final int bits = UnsafeApi.getInt(buffer.byteArray(), address(index, FLAGS_OFFSET));
+        return SWAP ? Integer.reverseBytes(bits) : bits;
     }
 
-    private boolean present(final int index, final int flag) {
-        return (flags(index) & flag) != 0;
+    /** The value is read whether present or not (it lies inside the sample either way), so the choice needs no jump. */
+    private float optional(final int index, final int fieldOffset, final int flags, final int flag) {
+        final float value = getFloat(index, fieldOffset);
+        return (flags & flag) != 0 ? value : Float.NaN;
+    }
+
+    private float getFloat(final int index, final int fieldOffset) {
+        final long address = address(index, fieldOffset);
+        if (SWAP) {
+            return Float.intBitsToFloat(Integer.reverseBytes(UnsafeApi.getInt(buffer.byteArray(), address)));
+        }
+        return UnsafeApi.getFloat(buffer.byteArray(), address);
+    }
+
+    /**
+     * Address of a field of sample {@code index}, for {@code fieldOffset} + 8 <= {@link #SAMPLE_LENGTH}, after the
+     * two checks that keep the read inside the buffer (see the class comment).
+     */
+    private long address(final int index, final int fieldOffset) {
+        Objects.checkIndex(index, readableSamples);
+        if (buffer.capacity() < samplesEnd) {
+            throw new IllegalStateException("the buffer shrank to " + buffer.capacity() + " bytes after wrap, which "
+                + "saw " + samplesEnd + "; wrap the flyweight again");
+        }
+        return buffer.addressOffset() + samplesBase + (long) index * sampleLength + fieldOffset;
     }
 
     /** Frame length of a SAMPLES frame holding {@code count} v1 samples. */

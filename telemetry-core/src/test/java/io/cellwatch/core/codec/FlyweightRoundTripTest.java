@@ -203,6 +203,71 @@ class FlyweightRoundTripTest {
     }
 
     @Test
+    void shouldRefuseSampleIndicesOutsideTheBatchWhenReadUnchecked() {
+        final int length = SamplesFlyweight.encodeHeader(buffer, AT, 42L, 7, 2);
+        SamplesFlyweight.putSample(buffer, AT, 0, 1_000L, 4.2f, 1.5f, 25.5f, Float.NaN, Float.NaN);
+        SamplesFlyweight.putSample(buffer, AT, 1, 2_000L, 4.3f, 1.5f, 25.5f, Float.NaN, Float.NaN);
+        validated(length);
+        final SamplesFlyweight samples = new SamplesFlyweight().wrap(buffer, AT);
+        assertEquals(2, samples.readableSamples());
+        assertEquals(4.3f, samples.voltage(1));
+        // The buffer holds 64 KiB, so index 2 lies inside it: only the batch's own range may be read.
+        assertThrows(IndexOutOfBoundsException.class, () -> samples.voltage(2));
+        assertThrows(IndexOutOfBoundsException.class, () -> samples.timestampMicros(-1));
+        assertThrows(IndexOutOfBoundsException.class, () -> samples.cellTemperature(2));
+    }
+
+    @Test
+    void shouldReadOnlyTheSamplesInsideTheBufferWhenTheFrameWasNotValidated() {
+        // A header claiming 1,000 samples in a buffer holding two and a half: never read past the buffer.
+        final UnsafeBuffer small = new UnsafeBuffer(new byte[SamplesFlyweight.frameLength(2) + 16]);
+        SamplesFlyweight.encodeHeader(small, 0, 1L, 1, 2);
+        SamplesFlyweight.putSample(small, 0, 1, 7L, 3.9f, 0f, Float.NaN, Float.NaN, Float.NaN);
+        small.putInt(SamplesFlyweight.SAMPLE_COUNT_OFFSET, 1_000, FrameDescriptor.BYTE_ORDER);
+        final SamplesFlyweight samples = new SamplesFlyweight().wrap(small, 0);
+        assertEquals(1_000, samples.sampleCount());
+        assertEquals(2, samples.readableSamples());
+        assertEquals(3.9f, samples.voltage(1));
+        assertThrows(IndexOutOfBoundsException.class, () -> samples.voltage(2));
+
+        // A sample length below v1 would put fields outside the sample: nothing is readable.
+        small.putShort(SamplesFlyweight.SAMPLE_LENGTH_OFFSET, (short) 8, FrameDescriptor.BYTE_ORDER);
+        assertEquals(0, samples.wrap(small, 0).readableSamples());
+        assertThrows(IndexOutOfBoundsException.class, () -> samples.flags(0));
+    }
+
+    @Test
+    void shouldRefuseToReadWhenTheBufferShrankAfterWrap() {
+        final UnsafeBuffer view = new UnsafeBuffer(new byte[SamplesFlyweight.frameLength(4)]);
+        SamplesFlyweight.encodeHeader(view, 0, 1L, 1, 4);
+        final SamplesFlyweight samples = new SamplesFlyweight().wrap(view, 0);
+        assertEquals(0f, samples.voltage(3));
+        final byte[] smaller = new byte[SamplesFlyweight.frameLength(1)];
+        SamplesFlyweight.encodeHeader(new UnsafeBuffer(smaller), 0, 1L, 1, 1);
+        view.wrap(smaller);
+        assertThrows(IllegalStateException.class, () -> samples.voltage(0));
+        assertEquals(1, samples.wrap(view, 0).readableSamples());
+    }
+
+    @Test
+    void shouldReadTheSameValuesWhenTheFlagsWordIsPassedIn() {
+        final int length = SamplesFlyweight.encodeHeader(buffer, AT, 1L, 1, 2);
+        SamplesFlyweight.putSample(buffer, AT, 0, 1L, 4f, 1f, 25.25f, 21.5f, Float.NaN);
+        SamplesFlyweight.putSample(buffer, AT, 1, 2L, 4f, 1f, Float.NaN, Float.NaN, 300f);
+        validated(length);
+        final SamplesFlyweight samples = new SamplesFlyweight().wrap(buffer, AT);
+        for (int i = 0; i < 2; i++) {
+            final int flags = samples.flags(i);
+            assertEquals(samples.cellTemperature(i), samples.cellTemperature(i, flags));
+            assertEquals(samples.ambientTemperature(i), samples.ambientTemperature(i, flags));
+            assertEquals(samples.force(i), samples.force(i, flags));
+        }
+        assertEquals(21.5f, samples.ambientTemperature(0, samples.flags(0)));
+        assertEquals(Float.NaN, samples.force(0, samples.flags(0)));
+        assertEquals(300f, samples.force(1, samples.flags(1)));
+    }
+
+    @Test
     void shouldFitMaxSamplesInTheDefaultMaximumFrameWhenEncoded() {
         final MutableDirectBuffer big = new UnsafeBuffer(new byte[MAX]);
         final int count = SamplesFlyweight.MAX_SAMPLES_DEFAULT;
