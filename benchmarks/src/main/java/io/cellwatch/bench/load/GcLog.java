@@ -5,6 +5,8 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,25 +39,33 @@ final class GcLog {
         try {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(file);
-            final Process p = new ProcessBuilder(jcmd(), Long.toString(pid), "VM.log",
-                "output=" + file.toAbsolutePath(), "what=gc", "decorators=uptime")
-                .redirectErrorStream(true).start();
-            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.contains("rror")) {
-                return new GcLog(name, pid, file, "jcmd VM.log failed: " + out.trim());
-            }
-            return new GcLog(name, pid, file, null);
         } catch (IOException e) {
-            return new GcLog(name, pid, file, "jcmd VM.log failed: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new GcLog(name, pid, file, "interrupted");
+            return new GcLog(name, pid, file, "cannot write " + file + ": " + e);
         }
+        final String error = jcmd(pid, "VM.log", "output=" + file.toAbsolutePath(), "what=gc", "decorators=uptime");
+        return new GcLog(name, pid, file, error);
     }
 
-    private static String jcmd() {
+    /** Runs {@code jcmd <pid> args}; returns null on success, else what went wrong. */
+    static String jcmd(final long pid, final String... args) {
+        final List<String> command = new ArrayList<>();
         final Path inJdk = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        return Files.isExecutable(inJdk) ? inJdk.toString() : "jcmd";
+        command.add(Files.isExecutable(inJdk) ? inJdk.toString() : "jcmd");
+        command.add(Long.toString(pid));
+        command.addAll(List.of(args));
+        try {
+            final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 || out.contains("rror")) {
+                return "jcmd " + String.join(" ", args) + " failed: " + out.trim();
+            }
+            return null;
+        } catch (IOException e) {
+            return "jcmd " + String.join(" ", args) + " failed: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     long size() {

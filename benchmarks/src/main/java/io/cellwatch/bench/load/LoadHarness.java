@@ -78,11 +78,28 @@ public final class LoadHarness {
                 o.offeredSamplesPerSecond(), o.warmupSeconds(), o.durationSeconds(), o.drainSeconds());
 
             sleepUntil(clock.windowStartNanos());
+            if (o.jfr()) {
+                // JFR over the window only, in every JVM of the pipeline (profile settings: 20 ms method samples)
+                for (Map.Entry<String, Long> e : pids.entrySet()) {
+                    final Path f = o.dataDir().resolve("window-" + e.getValue() + ".jfr").toAbsolutePath();
+                    final String err = GcLog.jcmd(e.getValue(), "JFR.start", "name=load", "settings=profile",
+                        "filename=" + f);
+                    progress.println(err == null ? "JFR recording " + e.getKey() + " into " + f : err);
+                }
+            }
             final MachineSnapshot before = MachineSnapshot.take();
             final long[] gcFrom = gcLogs.stream().mapToLong(GcLog::size).toArray();
             sleepUntil(clock.windowEndNanos());
             final MachineSnapshot after = MachineSnapshot.take();
             final long[] gcTo = gcLogs.stream().mapToLong(GcLog::size).toArray();
+            if (o.jfr()) {
+                for (Long pid : pids.values()) {
+                    final String err = GcLog.jcmd(pid, "JFR.stop", "name=load");
+                    if (err != null) {
+                        progress.println(err);
+                    }
+                }
+            }
             progress.println("window over; draining ...");
             sender.join();
             awaitAcks(fleet, TimeUnit.SECONDS.toNanos(10));
@@ -93,7 +110,7 @@ public final class LoadHarness {
 
     private static PipelineUnderTest start(final LoadOptions o, final PrintStream progress) throws Exception {
         if ("naive".equals(o.pipeline())) {
-            throw new ConfigException("--pipeline=naive is not built yet");
+            return new NaivePipeline(o.dataDir(), progress);
         }
         return new CellWatchPipeline(o.dataDir(), progress);
     }

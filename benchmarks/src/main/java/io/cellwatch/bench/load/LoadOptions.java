@@ -23,10 +23,11 @@ import io.cellwatch.core.config.ConfigException;
  * @param drainSeconds    load kept up after the window so late ACKs and COMMANDs arrive under the same load
  * @param dataDir         where the embedded broker keeps its data (deleted before the run)
  * @param jsonOut         where to write the results as JSON (null for none)
+ * @param jfr             record JFR (profile settings) in every JVM over the window, into the data directory
  */
 record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFrame, int rigs, int tripChannels,
                    int tripEveryMs, int warmupSeconds, int durationSeconds, int drainSeconds, Path dataDir,
-                   Path jsonOut) {
+                   Path jsonOut, boolean jfr) {
 
     static final List<String> PIPELINES = List.of("cellwatch", "naive");
 
@@ -74,6 +75,7 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             "  --drain-s=N                  load after the window, waiting for late replies  (default 5)",
             "  --data-dir=DIR               embedded broker data, deleted first   (default target/load-data)",
             "  --json=FILE                  also write the results as JSON",
+            "  --jfr                        JFR-record every JVM over the window (DATA-DIR/window-PID.jfr)",
             "  --help                       this text",
             "",
             "Offered load = channels x rate-hz samples/s, e.g. --channels=1000 --rate-hz=1000 (1 M/s) or",
@@ -82,7 +84,7 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
 
     /** Parses the arguments; null when {@code --help} was asked for. */
     static LoadOptions parse(final String[] args) {
-        final CommandLine cl = CommandLine.parse(args, List.of("help"));
+        final CommandLine cl = CommandLine.parse(args, List.of("help", "jfr"));
         if (cl.takeSwitch("help")) {
             return null;
         }
@@ -101,11 +103,12 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
         final int drain = integer(cl, "drain-s", 5, 0, 600);
         final Path data = Path.of(take(cl, "data-dir", "target/load-data"));
         final String json = cl.take("json");
+        final boolean jfr = cl.takeSwitch("jfr");
         if (!cl.flags().isEmpty()) {
             throw new ConfigException("unknown flag(s) " + cl.flags().keySet() + "; see --help");
         }
         return new LoadOptions(pipeline, channels, rate, spf, rigs, trips, tripEvery, warmup, duration, drain, data,
-            json == null ? null : Path.of(json));
+            json == null ? null : Path.of(json), jfr);
     }
 
     private static String take(final CommandLine cl, final String name, final String fallback) {
