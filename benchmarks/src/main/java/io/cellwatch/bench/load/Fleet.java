@@ -155,6 +155,15 @@ final class Fleet {
         }
     }
 
+    /** Samples ACKed so far by all rigs, whenever they were sent. */
+    long allSamplesAcked() {
+        long sum = 0;
+        for (LeanRig r : rigs) {
+            sum += r.allSamplesAcked;
+        }
+        return sum;
+    }
+
     /** The first failure of any rig connection, or null. */
     Throwable failure() {
         for (LeanRig r : rigs) {

@@ -58,6 +58,8 @@ final class LeanRig {
     final Histogram commandLatency = new Histogram(3_600_000_000_000L, 3);
     private final Set<String> commandsSeen = new HashSet<>();
     volatile long samplesAcked;
+    /** Samples of every frame ACKed so far, warm-up and drain included: read at the window's edges. */
+    volatile long allSamplesAcked;
     volatile long tripCommands;
     volatile long otherCommands;
     volatile long duplicateCommands;
@@ -245,16 +247,19 @@ final class LeanRig {
     private void onAck(final long seq, final long now) {
         long s = ackedSequence + 1;
         long acked = 0;
+        long all = 0;
         for (; s <= seq; s++) {
             final int slot = (int) ((s - 1) & (RING - 1));
-            final int samples = samplesOfFrame[slot];
             final long t = intended.getAndSet(slot, 0L);
+            final int samples = samplesOfFrame[slot];
+            all += samples;
             if (t != 0L) {
                 ackLatency.recordValueWithCount(Math.max(0, now - t), samples);
                 acked += samples;
             }
         }
         samplesAcked += acked;
+        allSamplesAcked += all;
         if (seq > ackedSequence) {
             ackedSequence = seq;
         }

@@ -68,8 +68,11 @@ public final class LoadHarness {
             for (Map.Entry<String, Long> e : pids.entrySet()) {
                 gcLogs.add(GcLog.start(e.getKey(), e.getValue(), o.dataDir().resolve("gc-" + e.getValue() + ".log")));
             }
-            final LatencyClock clock = LatencyClock.startingIn(TimeUnit.MILLISECONDS.toNanos(500),
+            final LatencyClock clock = LatencyClock.startingIn(TimeUnit.MILLISECONDS.toNanos(2000),
                 TimeUnit.SECONDS.toNanos(o.warmupSeconds()), TimeUnit.SECONDS.toNanos(o.durationSeconds()));
+            if (o.jfr()) {
+                startJfr(o, clock, pids, progress);
+            }
             progress.printf("connecting %d rigs with %d channels ...%n", o.rigs(), o.channels());
             final Fleet fleet = new Fleet(o, pipeline.rigAddress(), clock);
             final Thread sender = new Thread(fleet::run, "load-sender");
@@ -78,33 +81,35 @@ public final class LoadHarness {
                 o.offeredSamplesPerSecond(), o.warmupSeconds(), o.durationSeconds(), o.drainSeconds());
 
             sleepUntil(clock.windowStartNanos());
-            if (o.jfr()) {
-                // JFR over the window only, in every JVM of the pipeline (profile settings: 20 ms method samples)
-                for (Map.Entry<String, Long> e : pids.entrySet()) {
-                    final Path f = o.dataDir().resolve("window-" + e.getValue() + ".jfr").toAbsolutePath();
-                    final String err = GcLog.jcmd(e.getValue(), "JFR.start", "name=load", "settings=profile",
-                        "filename=" + f);
-                    progress.println(err == null ? "JFR recording " + e.getKey() + " into " + f : err);
-                }
-            }
             final MachineSnapshot before = MachineSnapshot.take();
+            final long ackedBefore = fleet.allSamplesAcked();
             final long[] gcFrom = gcLogs.stream().mapToLong(GcLog::size).toArray();
             sleepUntil(clock.windowEndNanos());
             final MachineSnapshot after = MachineSnapshot.take();
+            final long ackedDuringWindow = fleet.allSamplesAcked() - ackedBefore;
             final long[] gcTo = gcLogs.stream().mapToLong(GcLog::size).toArray();
-            if (o.jfr()) {
-                for (Long pid : pids.values()) {
-                    final String err = GcLog.jcmd(pid, "JFR.stop", "name=load");
-                    if (err != null) {
-                        progress.println(err);
-                    }
-                }
-            }
             progress.println("window over; draining ...");
             sender.join();
             awaitAcks(fleet, TimeUnit.SECONDS.toNanos(10));
             fleet.close();
-            return result(o, pipeline, startedUtc, clock, fleet, before, after, gcLogs, gcFrom, gcTo);
+            return result(o, pipeline, startedUtc, clock, fleet, before, after, ackedDuringWindow, gcLogs, gcFrom,
+                gcTo);
+        }
+    }
+
+    /**
+     * JFR (profile settings) in every JVM of the pipeline, over the window only. Started now with a delay, because
+     * attaching jcmd and starting a recording under full load took seconds and stalled the run.
+     */
+    private static void startJfr(final LoadOptions o, final LatencyClock clock, final Map<String, Long> pids,
+                                 final PrintStream progress) {
+        for (Map.Entry<String, Long> e : pids.entrySet()) {
+            // jcmd takes whole seconds here: the recording starts within a second after the window does
+            final long delayS = Math.max(0, (clock.windowStartNanos() - System.nanoTime() + 999_999_999L) / 1_000_000_000L);
+            final Path f = o.dataDir().resolve("window-" + e.getValue() + ".jfr").toAbsolutePath();
+            final String err = GcLog.jcmd(e.getValue(), "JFR.start", "name=load", "settings=profile",
+                "delay=" + delayS + "s", "duration=" + o.durationSeconds() + "s", "filename=" + f);
+            progress.println(err == null ? "JFR will record " + e.getKey() + " over the window into " + f : err);
         }
     }
 
@@ -127,7 +132,8 @@ public final class LoadHarness {
 
     private static LoadResult result(final LoadOptions o, final PipelineUnderTest pipeline, final String startedUtc,
                                      final LatencyClock clock, final Fleet fleet, final MachineSnapshot before,
-                                     final MachineSnapshot after, final List<GcLog> gcLogs, final long[] gcFrom,
+                                     final MachineSnapshot after, final long ackedDuringWindow,
+                                     final List<GcLog> gcLogs, final long[] gcFrom,
                                      final long[] gcTo) {
         final Histogram ack = new Histogram(3_600_000_000_000L, 3);
         final Histogram cmd = new Histogram(3_600_000_000_000L, 3);
@@ -142,6 +148,8 @@ public final class LoadHarness {
             dup += r.duplicateCommands;
         }
         final double window = (clock.windowEndNanos() - clock.windowStartNanos()) / 1e9;
+        // what the pipeline sustained: ACKs that arrived during the window, for frames sent at any time
+        final double wallSeconds = (after.wallNanos() - before.wallNanos()) / 1e9;
         final List<LoadResult.Cpu> cpu = new ArrayList<>();
         final double wall = after.wallNanos() - before.wallNanos();
         final Map<Long, String> names = new LinkedHashMap<>();
@@ -165,11 +173,11 @@ public final class LoadHarness {
             System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " "
                 + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
             o.channels(), o.rateHz(), o.samplesPerFrame(), o.rigs(), window, o.offeredSamplesPerSecond(),
-            fleet.samplesOfferedInWindow / window, acked / window, fleet.samplesOfferedInWindow, acked,
+            fleet.samplesOfferedInWindow / window, ackedDuringWindow / wallSeconds, fleet.samplesOfferedInWindow, acked,
             LoadResult.Latency.of(ack), LoadResult.Latency.of(cmd), fleet.tripsInWindow, other, dup,
             LoadResult.Latency.of(fleet.senderLag), cpu,
-            acked == 0 ? Double.NaN : (double) ours / acked,
-            acked == 0 ? Double.NaN : (double) (ours - fleet.senderCpuNanos) / acked,
+            ackedDuringWindow == 0 ? Double.NaN : (double) ours / ackedDuringWindow,
+            ackedDuringWindow == 0 ? Double.NaN : (double) (ours - fleet.senderCpuNanos) / ackedDuringWindow,
             after.otherCoresSince(before), after.stealCoresSince(before), before.loadAverage(), after.loadAverage(),
             gc, failure == null ? null : failure.toString());
     }

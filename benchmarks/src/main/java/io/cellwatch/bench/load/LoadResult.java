@@ -54,8 +54,9 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
             channels, rateHz, rigs, samplesPerFrame, windowSeconds));
         b.append(String.format(Locale.ROOT, "offered:  %,.0f samples/s (nominal %,d)%n", offeredPerSecond,
             offeredPerSecondNominal));
-        b.append(String.format(Locale.ROOT, "achieved: %,.0f samples/s ACKed (%,d of %,d window samples)%n",
-            ackedPerSecond, samplesAcked, samplesOffered));
+        b.append(String.format(Locale.ROOT,
+            "achieved: %,.0f samples/s ACKed during the window; %,d of the %,d samples due in the window ACKed by "
+                + "the end%n", ackedPerSecond, samplesAcked, samplesOffered));
         b.append("sample -> ACK:     ").append(sampleToAck.line()).append('\n');
         b.append("sample -> COMMAND: ").append(sampleToCommand.line())
             .append(String.format(Locale.ROOT, "; %,d trips injected", tripsInjected)).append('\n');
@@ -66,7 +67,8 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
             b.append(String.format(Locale.ROOT, "CPU %-50s pid %-7d %.2f cores%n", c.process, c.pid, c.cores));
         }
         b.append(String.format(Locale.ROOT,
-            "CPU-ns per ACKed sample, all processes: %.1f (without the load generator's sender thread: %.1f)%n",
+            "CPU-ns per sample ACKed in the window, all processes: %.1f (without the load generator's sender "
+                + "thread: %.1f)%n",
             cpuNanosPerSample, cpuNanosPerSampleWithoutSender));
         b.append(String.format(Locale.ROOT, "others used %.2f cores, steal %.2f cores; load average %s -> %s%n",
             otherCores, stealCores, loadAverageBefore, loadAverageAfter));
