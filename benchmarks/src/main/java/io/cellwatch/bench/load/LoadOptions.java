@@ -70,8 +70,9 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             "  --rigs=N                     rig connections the channels are spread over     (default 4)",
             "  --trip-channels=N            channels that cross 4.25 V now and then          (default 20)",
             "  --trip-every-ms=N            how often each of them trips                     (default 1000)",
-            "  --warmup-s=N                 load before the measured window                  (default 15)",
-            "  --duration-s=N               the measured window                              (default 30)",
+            "  --warmup-s=N                 load before the measured window (JIT warm-up     (default 60)",
+            "                               took 40-60 s here; less inflates CPU and latency)",
+            "  --duration-s=N               the measured window                              (default 20)",
             "  --drain-s=N                  load after the window, waiting for late replies  (default 5)",
             "  --data-dir=DIR               embedded broker data, deleted first   (default target/load-data)",
             "  --json=FILE                  also write the results as JSON",
@@ -98,8 +99,8 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
         final int rigs = integer(cl, "rigs", 4, 1, 10_000);
         final int trips = integer(cl, "trip-channels", Math.min(20, channels), 0, 1_000_000);
         final int tripEvery = integer(cl, "trip-every-ms", 1000, 1, 3_600_000);
-        final int warmup = integer(cl, "warmup-s", 15, 0, 3600);
-        final int duration = integer(cl, "duration-s", 30, 1, 3600);
+        final int warmup = integer(cl, "warmup-s", 60, 0, 3600);
+        final int duration = integer(cl, "duration-s", 20, 1, 3600);
         final int drain = integer(cl, "drain-s", 5, 0, 600);
         final Path data = Path.of(take(cl, "data-dir", "target/load-data"));
         final String json = cl.take("json");
