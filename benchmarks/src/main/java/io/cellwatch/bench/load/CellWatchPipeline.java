@@ -1,0 +1,61 @@
+package io.cellwatch.bench.load;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.cellwatch.core.config.Settings;
+import io.cellwatch.launcher.CellWatchStack;
+import io.cellwatch.launcher.LauncherConfig;
+
+/**
+ * The real stack, started by the launcher's {@link CellWatchStack} exactly as {@code cellwatch up} starts it:
+ * Kafka broker in a child JVM, gateway and the stop-condition job on a Flink MiniCluster in this JVM, with the
+ * default settings (exactly-once alerts sink with 1 s checkpoints, 4 sample partitions, job parallelism 1). Only
+ * the ports are chosen freely.
+ */
+final class CellWatchPipeline implements PipelineUnderTest {
+    private final CellWatchStack stack;
+
+    CellWatchPipeline(final Path dataDir, final PrintStream progress) throws Exception {
+        final LauncherConfig config = LauncherConfig.from(Settings.of(Map.of(
+            LauncherConfig.DATA_DIR, dataDir.toString(),
+            "gateway.rig-port", "0",
+            "gateway.http-port", "0",
+            "job.transactional-id-prefix", "load-" + System.nanoTime())));
+        final CellWatchStack s = new CellWatchStack(config);
+        try {
+            s.start(progress);
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+        this.stack = s;
+    }
+
+    @Override
+    public InetSocketAddress rigAddress() {
+        return stack.rigAddress();
+    }
+
+    @Override
+    public Map<String, Long> jvmPids() {
+        final Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("harness JVM (rigs + gateway + Flink MiniCluster)", ProcessHandle.current().pid());
+        stack.broker().pid().ifPresent(pid -> pids.put("Kafka broker JVM", pid));
+        return pids;
+    }
+
+    @Override
+    public String describe() {
+        return "CellWatch: gateway (frame per record) -> Kafka -> StopConditionJob (MiniCluster, p=1) -> alerts "
+            + "(exactly-once sink, read_uncommitted by the gateway) -> COMMAND";
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+    }
+}

@@ -1,0 +1,141 @@
+package io.cellwatch.bench.load;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import io.cellwatch.core.config.CommandLine;
+import io.cellwatch.core.config.ConfigException;
+
+/**
+ * What one load run offers and for how long. Parsed from {@code --key=value} flags; every value is checked and a
+ * bad one is named in the error.
+ *
+ * @param pipeline        {@code cellwatch} (the real stack) or {@code naive} (the baseline pipeline)
+ * @param channels        simulated channels in the whole fleet
+ * @param rateHz          samples per second per channel (must divide 1,000,000, so sample timestamps are exact us)
+ * @param samplesPerFrame samples per SAMPLES frame (per Kafka record on the CellWatch path)
+ * @param rigs            rig connections the channels are spread over
+ * @param tripChannels    channels that cross 4.25 V now and then (for sample to COMMAND latency)
+ * @param tripEveryMs     how often each trip channel trips
+ * @param warmupSeconds   load before the measured window (JIT, Kafka batches, Flink start)
+ * @param durationSeconds the measured window
+ * @param drainSeconds    load kept up after the window so late ACKs and COMMANDs arrive under the same load
+ * @param dataDir         where the embedded broker keeps its data (deleted before the run)
+ * @param jsonOut         where to write the results as JSON (null for none)
+ * @param jfr             record JFR (profile settings) in every JVM over the window, into the data directory
+ */
+record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFrame, int rigs, int tripChannels,
+                   int tripEveryMs, int warmupSeconds, int durationSeconds, int drainSeconds, Path dataDir,
+                   Path jsonOut, boolean jfr) {
+
+    static final List<String> PIPELINES = List.of("cellwatch", "naive");
+
+    LoadOptions {
+        if (!PIPELINES.contains(pipeline)) {
+            throw new ConfigException("--pipeline must be one of " + PIPELINES + ", got '" + pipeline + "'");
+        }
+        if (1_000_000 % rateHz != 0) {
+            throw new ConfigException("--rate-hz must divide 1000000 (so sample times are whole microseconds), got "
+                + rateHz);
+        }
+        if (samplesPerFrame < 1 || samplesPerFrame > 4096) {
+            throw new ConfigException("--samples-per-frame must be 1..4096, got " + samplesPerFrame);
+        }
+        if (rigs > channels) {
+            throw new ConfigException("--rigs (" + rigs + ") must not exceed --channels (" + channels + ")");
+        }
+        if (tripChannels > channels) {
+            throw new ConfigException("--trip-channels (" + tripChannels + ") must not exceed --channels ("
+                + channels + ")");
+        }
+        if (channels / rigs > 65_535) {
+            throw new ConfigException("at most 65535 channels per rig (channel numbers are u16); raise --rigs");
+        }
+    }
+
+    static String usage() {
+        return String.join("\n",
+            "usage: java -cp <classpath> io.cellwatch.bench.load.LoadHarness [--key=value ...]",
+            "",
+            "Starts the embedded CellWatch stack (Kafka broker child JVM, gateway, Flink MiniCluster job), drives an",
+            "open-loop load from a simulated fleet of rigs and prints throughput, latency (from each frame's intended",
+            "send time, so no coordinated omission), CPU per sample over all processes, heap and GC pauses.",
+            "",
+            "  --pipeline=cellwatch|naive   cellwatch: the real stack; naive: one JSON Kafka record per sample and",
+            "                               Flink CEP on raw samples (the baseline)          (default cellwatch)",
+            "  --channels=N                 channels in the fleet                             (default 200)",
+            "  --rate-hz=N                  samples/s per channel, must divide 1000000       (default 1000)",
+            "  --samples-per-frame=N        samples per SAMPLES frame, 1..4096                (default 100)",
+            "  --rigs=N                     rig connections the channels are spread over     (default 4)",
+            "  --trip-channels=N            channels that cross 4.25 V now and then          (default 20)",
+            "  --trip-every-ms=N            how often each of them trips                     (default 1000)",
+            "  --warmup-s=N                 load before the measured window (JIT warm-up     (default 60)",
+            "                               took 40-60 s here; less inflates CPU and latency)",
+            "  --duration-s=N               the measured window                              (default 20)",
+            "  --drain-s=N                  load after the window, waiting for late replies  (default 5)",
+            "  --data-dir=DIR               embedded broker data, deleted first   (default target/load-data)",
+            "  --json=FILE                  also write the results as JSON",
+            "  --jfr                        JFR-record every JVM over the window (DATA-DIR/window-PID.jfr)",
+            "  --help                       this text",
+            "",
+            "Offered load = channels x rate-hz samples/s, e.g. --channels=1000 --rate-hz=1000 (1 M/s) or",
+            "--channels=100 --rate-hz=10000 (1 M/s).");
+    }
+
+    /** Parses the arguments; null when {@code --help} was asked for. */
+    static LoadOptions parse(final String[] args) {
+        final CommandLine cl = CommandLine.parse(args, List.of("help", "jfr"));
+        if (cl.takeSwitch("help")) {
+            return null;
+        }
+        if (!cl.positional().isEmpty()) {
+            throw new ConfigException("unexpected argument(s) " + cl.positional() + "; see --help");
+        }
+        final String pipeline = take(cl, "pipeline", "cellwatch").toLowerCase(Locale.ROOT);
+        final int channels = integer(cl, "channels", 200, 1, 1_000_000);
+        final int rate = integer(cl, "rate-hz", 1000, 1, 1_000_000);
+        final int spf = integer(cl, "samples-per-frame", 100, 1, 4096);
+        final int rigs = integer(cl, "rigs", 4, 1, 10_000);
+        final int trips = integer(cl, "trip-channels", Math.min(20, channels), 0, 1_000_000);
+        final int tripEvery = integer(cl, "trip-every-ms", 1000, 1, 3_600_000);
+        final int warmup = integer(cl, "warmup-s", 60, 0, 3600);
+        final int duration = integer(cl, "duration-s", 20, 1, 3600);
+        final int drain = integer(cl, "drain-s", 5, 0, 600);
+        final Path data = Path.of(take(cl, "data-dir", "target/load-data"));
+        final String json = cl.take("json");
+        final boolean jfr = cl.takeSwitch("jfr");
+        if (!cl.flags().isEmpty()) {
+            throw new ConfigException("unknown flag(s) " + cl.flags().keySet() + "; see --help");
+        }
+        return new LoadOptions(pipeline, channels, rate, spf, rigs, trips, tripEvery, warmup, duration, drain, data,
+            json == null ? null : Path.of(json), jfr);
+    }
+
+    private static String take(final CommandLine cl, final String name, final String fallback) {
+        final String v = cl.take(name);
+        return v == null ? fallback : v;
+    }
+
+    private static int integer(final CommandLine cl, final String name, final int fallback, final int min,
+                               final int max) {
+        final String v = cl.take(name);
+        if (v == null) {
+            return fallback;
+        }
+        final int n;
+        try {
+            n = Integer.parseInt(v.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--" + name + " must be a whole number, got '" + v + "'");
+        }
+        if (n < min || n > max) {
+            throw new ConfigException("--" + name + " must be " + min + ".." + max + ", got " + n);
+        }
+        return n;
+    }
+
+    long offeredSamplesPerSecond() {
+        return (long) channels * rateHz;
+    }
+}

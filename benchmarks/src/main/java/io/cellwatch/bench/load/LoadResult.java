@@ -1,0 +1,90 @@
+package io.cellwatch.bench.load;
+
+import java.util.List;
+import java.util.Locale;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The figures of one run, for the console and for {@code --json}. Latencies are in milliseconds, CPU in
+ * nanoseconds, rates per second.
+ */
+record LoadResult(String pipeline, String describe, String startedUtc, String machine, String jvm,
+                  int channels, int rateHz, int samplesPerFrame, int rigs, double windowSeconds,
+                  long offeredPerSecondNominal, double offeredPerSecond, double ackedPerSecond,
+                  long samplesOffered, long samplesAcked,
+                  Latency sampleToAck, Latency sampleToCommand, long tripsInjected, long otherCommands,
+                  long duplicateCommands, Latency senderLag,
+                  List<Cpu> cpu, double cpuNanosPerSample, double cpuNanosPerSampleWithoutSender,
+                  double otherCores, double stealCores, String loadAverageBefore, String loadAverageAfter,
+                  List<Gc> gc, String failure) {
+
+    /** Percentiles of one histogram of nanoseconds, in ms. */
+    record Latency(long count, double p50, double p99, double p999, double max) {
+        static Latency of(final Histogram h) {
+            return new Latency(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        }
+
+        private static double ms(final long nanos) {
+            return nanos / 1e6;
+        }
+
+        String line() {
+            return count == 0 ? "none recorded" : String.format(Locale.ROOT,
+                "p50 %.3f  p99 %.3f  p99.9 %.3f  max %.3f ms  (%,d recorded)", p50, p99, p999, max, count);
+        }
+    }
+
+    /** CPU of one process over the window. */
+    record Cpu(String process, long pid, long cpuNanos, double cores) {
+    }
+
+    /** GC pauses of one JVM over the window, from its GC log. */
+    record Gc(String process, long pid, int pauses, double totalPauseMs, double maxPauseMs, String maxPauseKind,
+              long maxHeapBeforeGcMb, long maxHeapAfterGcMb, long heapCapacityMb, String error) {
+    }
+
+    String text() {
+        final StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%n== %s ==%n%s%n", pipeline, describe));
+        b.append(String.format(Locale.ROOT, "started %s UTC; %s; %s%n", startedUtc, machine, jvm));
+        b.append(String.format(Locale.ROOT,
+            "fleet: %d channels x %d Hz over %d rigs, %d samples/frame; window %.1f s%n",
+            channels, rateHz, rigs, samplesPerFrame, windowSeconds));
+        b.append(String.format(Locale.ROOT, "offered:  %,.0f samples/s (nominal %,d)%n", offeredPerSecond,
+            offeredPerSecondNominal));
+        b.append(String.format(Locale.ROOT,
+            "achieved: %,.0f samples/s ACKed during the window; %,d of the %,d samples due in the window ACKed by "
+                + "the end%n", ackedPerSecond, samplesAcked, samplesOffered));
+        b.append("sample -> ACK:     ").append(sampleToAck.line()).append('\n');
+        b.append("sample -> COMMAND: ").append(sampleToCommand.line())
+            .append(String.format(Locale.ROOT, "; %,d trips injected", tripsInjected)).append('\n');
+        b.append("sender behind schedule: ").append(senderLag.line()).append('\n');
+        b.append(String.format(Locale.ROOT, "other commands %d, duplicate commands %d%n", otherCommands,
+            duplicateCommands));
+        for (Cpu c : cpu) {
+            b.append(String.format(Locale.ROOT, "CPU %-50s pid %-7d %.2f cores%n", c.process, c.pid, c.cores));
+        }
+        b.append(String.format(Locale.ROOT,
+            "CPU-ns per sample ACKed in the window, all processes: %.1f (without the load generator's sender "
+                + "thread: %.1f)%n",
+            cpuNanosPerSample, cpuNanosPerSampleWithoutSender));
+        b.append(String.format(Locale.ROOT, "others used %.2f cores, steal %.2f cores; load average %s -> %s%n",
+            otherCores, stealCores, loadAverageBefore, loadAverageAfter));
+        for (Gc g : gc) {
+            if (g.error != null) {
+                b.append(String.format(Locale.ROOT, "GC  %-50s %s%n", g.process, g.error));
+            } else {
+                b.append(String.format(Locale.ROOT,
+                    "GC  %-50s %d pauses, total %.1f ms, max %.1f ms (%s); heap before GC max %d MB, after %d MB, "
+                        + "capacity %d MB%n", g.process, g.pauses, g.totalPauseMs, g.maxPauseMs, g.maxPauseKind,
+                    g.maxHeapBeforeGcMb, g.maxHeapAfterGcMb, g.heapCapacityMb));
+            }
+        }
+        if (failure != null) {
+            b.append("FAILURE: ").append(failure).append('\n');
+        }
+        return b.toString();
+    }
+}
