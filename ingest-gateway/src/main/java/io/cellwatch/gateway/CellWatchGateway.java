@@ -19,6 +19,8 @@ import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
 import io.cellwatch.gateway.tcp.RigChannelInitializer;
 import io.cellwatch.gateway.tcp.NettyServer;
+import io.cellwatch.gateway.tls.ServerTlsContexts;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +50,15 @@ public final class CellWatchGateway implements AutoCloseable {
 
     /** Starts everything; returns when the rig port accepts connections. */
     public CellWatchGateway start() throws InterruptedException {
+        if (!config.tls().rigTls() && !config.rigTokens().isEmpty()) {
+            LOG.warn("rig tokens travel in clear text: gateway.rig-tls is off (trusted networks only)");
+        }
         if (config.rigTokens().isEmpty()) {
             LOG.warn("gateway.rig-tokens is empty: any rig id is accepted without a token (development mode)");
         }
+        // Built first: a bad certificate or key stops the start before anything else runs.
+        final SslContext rigTls = ServerTlsContexts.rig(config.tls());
+        final SslContext httpTls = ServerTlsContexts.http(config.tls());
         publisher = new KafkaRecordPublisher(config.bootstrapServers(), config.samplesTopic(),
             "cellwatch-gateway-" + config.instanceId());
         router = new CommandRouter(metrics, board::alert, this::publishEscalation, config.commandResendMillis(),
@@ -60,8 +68,9 @@ public final class CellWatchGateway implements AutoCloseable {
         commands.start();
         server = new NettyServer(0);
         rigAddress = server.bind(config.bindAddress(), config.rigPort(),
-            new RigChannelInitializer(config, publisher, router, metrics, board));
-        LOG.info("gateway {} listening for rigs on {}", config.instanceId(), rigAddress);
+            new RigChannelInitializer(config, publisher, router, metrics, board, rigTls));
+        LOG.info("gateway {} listening for rigs on {}{}", config.instanceId(), rigAddress,
+            rigTls == null ? " (plain TCP)" : config.tls().mutual() ? " (TLS, client certificates required)" : " (TLS)");
         if (config.httpPort() >= 0) {
             if (config.operatorTokens().isEmpty()) {
                 LOG.warn("gateway.operator-tokens is empty: anyone can acknowledge alerts (development mode)");
@@ -77,9 +86,10 @@ public final class CellWatchGateway implements AutoCloseable {
                 new LineProtocolWriter(publisher, ProcedureLibrary.builtIn()), config.rigTokens(),
                 metrics.lineProtocolPointsIn, metrics.lineProtocolRequestsRejected);
             httpAddress = http.bind(config.bindAddress(), config.httpPort(), new HttpChannelInitializer(
-                new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed, lineProtocol));
-            LOG.info("gateway {} serving HTTP (dashboard, REST, /metrics, /health) on {}", config.instanceId(),
-                httpAddress);
+                new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed, lineProtocol, httpTls,
+                metrics));
+            LOG.info("gateway {} serving HTTP{} (dashboard, REST, /metrics, /health) on {}", config.instanceId(),
+                httpTls == null ? "" : "S", httpAddress);
         }
         return this;
     }

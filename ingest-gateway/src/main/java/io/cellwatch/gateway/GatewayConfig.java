@@ -3,10 +3,12 @@ package io.cellwatch.gateway;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
+import io.cellwatch.gateway.tls.TlsConfig;
 
 /**
  * The gateway's whole configuration, validated at start-up. Every key is listed in {@link #KEYS} and documented in
@@ -28,12 +30,13 @@ import io.cellwatch.core.config.Settings;
  * @param operatorTokens           operator name to token for acknowledging alerts; empty = no token needed
  * @param commandResendMillis      interval between sends of a COMMAND the rig has not acknowledged
  * @param commandDeadlineMillis    a COMMAND unacknowledged this long after its first send is escalated
+ * @param tls                      TLS on the rig and HTTP ports ({@link TlsConfig#KEYS})
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
                             int maxUnackedFrames, Map<String, String> rigTokens, int httpPort,
                             Map<String, String> operatorTokens, int commandResendMillis,
-                            int commandDeadlineMillis) {
+                            int commandDeadlineMillis, TlsConfig tls) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -51,9 +54,9 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public static final String COMMAND_DEADLINE = "gateway.command-deadline-ms";
 
     /** Every key this config reads. */
-    public static final List<String> KEYS = List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
+    public static final List<String> KEYS = Stream.of(List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
-        OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE);
+        OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE), TlsConfig.KEYS).flatMap(List::stream).toList();
 
     public static final int DEFAULT_RIG_PORT = 7411;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -85,7 +88,8 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             s.integer(HTTP_PORT, DEFAULT_HTTP_PORT, -1, 65535),
             parseTokens(s, OPERATOR_TOKENS, "operator"),
             s.integer(COMMAND_RESEND, 1000, 50, 600_000),
-            s.integer(COMMAND_DEADLINE, 5000, 100, 3_600_000));
+            s.integer(COMMAND_DEADLINE, 5000, 100, 3_600_000),
+            TlsConfig.from(s));
     }
 
     /** Parses {@code rigA:secret1,rigB:secret2}. */
@@ -110,6 +114,6 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public GatewayConfig withKafka(final String servers) {
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
             heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
-            commandDeadlineMillis);
+            commandDeadlineMillis, tls);
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import io.cellwatch.core.config.CommandLine;
 import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
+import io.cellwatch.gateway.tls.TlsConfig;
 
 /** Runs a gateway on its own, against an existing Kafka cluster: {@code GatewayMain --help}. */
 public final class GatewayMain {
@@ -55,6 +56,9 @@ public final class GatewayMain {
             "  --" + GatewayConfig.MAX_FRAME_LENGTH + "=BYTES     (default 1048576)",
             "  --" + GatewayConfig.HEARTBEAT_INTERVAL + "=MS  (default 1000)",
             "  --" + GatewayConfig.MAX_UNACKED_FRAMES + "=N     (default 1024)",
-            "  --" + GatewayConfig.RIG_TOKENS + "=RIG:TOKEN,...   (default empty = no authentication)");
+            "  --" + GatewayConfig.RIG_TOKENS + "=RIG:TOKEN,...   (default empty = no authentication)",
+            "  --" + TlsConfig.RIG_TLS + "=true --" + TlsConfig.HTTP_TLS + "=true   TLS on the ports (default off)",
+            "  --" + TlsConfig.CERT_FILE + "=PEM --" + TlsConfig.KEY_FILE + "=PEM   certificate chain, PKCS#8 key",
+            "  --" + TlsConfig.RIG_CLIENT_CA_FILE + "=PEM   require rig client certificates (mutual TLS)");
     }
 }

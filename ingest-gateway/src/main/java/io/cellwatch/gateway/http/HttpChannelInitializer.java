@@ -10,9 +10,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.cellwatch.gateway.metrics.GatewayMetrics;
+import io.cellwatch.gateway.tls.TlsFailureHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 
-/** Assembles an HTTP connection's pipeline: codec, bounded aggregation, the WebSocket feed at /ws, the routes. */
+/** Assembles an HTTP connection's pipeline: TLS when configured, codec, bounded aggregation, the WebSocket feed at /ws, the routes. */
 public final class HttpChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** Largest request body accepted, after decompression (line-protocol batches); larger requests get 413. */
     static final int MAX_REQUEST_BYTES = 8 * 1024 * 1024;
@@ -20,6 +23,8 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     private final HttpApiHandler api;
     private final LiveFeed feed;
     private final LineProtocolHttpHandler lineProtocol;
+    private final SslContext tls;
+    private final TlsFailureHandler tlsFailures;
 
     public HttpChannelInitializer(final HttpApiHandler api, final LiveFeed feed) {
         this(api, feed, null);
@@ -28,6 +33,19 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     /** @param lineProtocol the line-protocol write endpoints, or null for none */
     public HttpChannelInitializer(final HttpApiHandler api, final LiveFeed feed,
                                   final LineProtocolHttpHandler lineProtocol) {
+        this(api, feed, lineProtocol, null, null);
+    }
+
+    /**
+     * @param lineProtocol the line-protocol write endpoints, or null for none
+     * @param tls          the HTTP port's TLS context, or null for plain HTTP
+     * @param metrics      where TLS failures are counted (needed only with {@code tls})
+     */
+    public HttpChannelInitializer(final HttpApiHandler api, final LiveFeed feed,
+                                  final LineProtocolHttpHandler lineProtocol, final SslContext tls,
+                                  final GatewayMetrics metrics) {
+        this.tls = tls;
+        this.tlsFailures = tls == null ? null : new TlsFailureHandler("http", metrics);
         this.api = api;
         this.feed = feed;
         this.lineProtocol = lineProtocol;
@@ -37,6 +55,9 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     protected void initChannel(final SocketChannel ch) {
         // A slow reader flips to unwritable after 256 KiB queued, so the feed skips it instead of buffering.
         ch.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024));
+        if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())).addLast("tls-failures", tlsFailures);
+        }
         ch.pipeline()
             .addLast("idle", new IdleStateHandler(0, 0, 300)) // slow-loris: nothing for 5 min closes (see below)
             .addLast("http", new HttpServerCodec(4096, 8192, 8192))

@@ -35,6 +35,8 @@ public final class GatewayMetrics {
     public final LongAdder lineProtocolRequestsRejected = new LongAdder();
     private final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
     private final Map<ErrorCode, LongAdder> rejected = new EnumMap<>(ErrorCode.class);
+    /** Counters with one label, e.g. {@code connections_closed{reason=incomplete_frame}}, in name order. */
+    private final Map<String, LongAdder> labeled = new ConcurrentSkipListMap<>();
 
     public GatewayMetrics() {
         for (ErrorCode c : ErrorCode.values()) {
@@ -45,6 +47,14 @@ public final class GatewayMetrics {
     /** Registers a value read at snapshot time (e.g. the live feed's client count). */
     public void gauge(final String name, final LongSupplier value) {
         gauges.put(name, value);
+    }
+
+    /**
+     * A counter with one label, created on first use; callers keep the returned adder so the hot path does no
+     * lookup. Shown as {@code name{label="value"}} on /metrics.
+     */
+    public LongAdder labeled(final String name, final String label, final String value) {
+        return labeled.computeIfAbsent(name + "{" + label + "=" + value + "}", k -> new LongAdder());
     }
 
     /** Counts a rejection (an ERROR frame sent) by reason. */
@@ -79,6 +89,7 @@ public final class GatewayMetrics {
         m.put("line_protocol_points_in", lineProtocolPointsIn.sum());
         m.put("line_protocol_requests_rejected", lineProtocolRequestsRejected.sum());
         gauges.forEach((name, g) -> m.put(name, g.getAsLong()));
+        labeled.forEach((name, c) -> m.put(name, c.sum()));
         for (Map.Entry<ErrorCode, LongAdder> e : rejected.entrySet()) {
             if (e.getKey() != ErrorCode.OK) {
                 m.put("frames_rejected{reason=" + e.getKey().name().toLowerCase() + "}", e.getValue().sum());
