@@ -87,7 +87,7 @@ public final class CellWatchGateway implements AutoCloseable {
                 metrics.lineProtocolPointsIn, metrics.lineProtocolRequestsRejected);
             httpAddress = http.bind(config.bindAddress(), config.httpPort(), new HttpChannelInitializer(
                 new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed, lineProtocol, httpTls,
-                metrics));
+                metrics, config.limits().httpRequestTimeoutMillis()));
             LOG.info("gateway {} serving HTTP{} (dashboard, REST, /metrics, /health) on {}", config.instanceId(),
                 httpTls == null ? "" : "S", httpAddress);
         }

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
+import io.cellwatch.gateway.tcp.ConnectionLimits;
 import io.cellwatch.gateway.tls.TlsConfig;
 
 /**
@@ -31,12 +32,14 @@ import io.cellwatch.gateway.tls.TlsConfig;
  * @param commandResendMillis      interval between sends of a COMMAND the rig has not acknowledged
  * @param commandDeadlineMillis    a COMMAND unacknowledged this long after its first send is escalated
  * @param tls                      TLS on the rig and HTTP ports ({@link TlsConfig#KEYS})
+ * @param limits                   what one connection may ask of the gateway ({@link ConnectionLimits#KEYS})
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
                             int maxUnackedFrames, Map<String, String> rigTokens, int httpPort,
                             Map<String, String> operatorTokens, int commandResendMillis,
-                            int commandDeadlineMillis, TlsConfig tls) {
+                            int commandDeadlineMillis, TlsConfig tls,
+                            ConnectionLimits limits) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -56,7 +59,8 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     /** Every key this config reads. */
     public static final List<String> KEYS = Stream.of(List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
-        OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE), TlsConfig.KEYS).flatMap(List::stream).toList();
+        OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE), TlsConfig.KEYS,
+        ConnectionLimits.KEYS).flatMap(List::stream).toList();
 
     public static final int DEFAULT_RIG_PORT = 7411;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -89,7 +93,8 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             parseTokens(s, OPERATOR_TOKENS, "operator"),
             s.integer(COMMAND_RESEND, 1000, 50, 600_000),
             s.integer(COMMAND_DEADLINE, 5000, 100, 3_600_000),
-            TlsConfig.from(s));
+            TlsConfig.from(s),
+            ConnectionLimits.from(s));
     }
 
     /** Parses {@code rigA:secret1,rigB:secret2}. */
@@ -114,6 +119,6 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public GatewayConfig withKafka(final String servers) {
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
             heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
-            commandDeadlineMillis, tls);
+            commandDeadlineMillis, tls, limits);
     }
 }

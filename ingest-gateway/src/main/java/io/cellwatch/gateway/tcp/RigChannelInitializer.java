@@ -1,6 +1,7 @@
 package io.cellwatch.gateway.tcp;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.cellwatch.gateway.GatewayConfig;
 import io.cellwatch.gateway.board.ChannelBoard;
@@ -22,6 +23,7 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
     private final ChannelBoard board;
     private final SslContext tls;
     private final TlsFailureHandler tlsFailures;
+    private final LongAdder frameTimeouts;
 
     public RigChannelInitializer(final GatewayConfig config, final RecordPublisher publisher,
                                  final CommandRouter router, final GatewayMetrics metrics, final ChannelBoard board) {
@@ -34,6 +36,7 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
                                  final SslContext tls) {
         this.tls = tls;
         this.tlsFailures = tls == null ? null : new TlsFailureHandler("rig", metrics);
+        this.frameTimeouts = metrics.labeled("connections_closed", "reason", "incomplete_frame");
         this.config = config;
         this.publisher = publisher;
         this.router = router;
@@ -51,6 +54,7 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
         ch.pipeline()
             .addLast("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS))
             .addLast("frames", new RigFrameDecoder(config.maxFrameLength(), metrics))
+            .addLast("frame-timeout", new FrameTimeoutHandler(config.limits().frameTimeoutMillis(), frameTimeouts))
             .addLast("session", new RigSessionHandler(config, publisher, router, metrics, board));
     }
 }
