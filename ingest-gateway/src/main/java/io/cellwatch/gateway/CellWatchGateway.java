@@ -20,6 +20,8 @@ import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
 import io.cellwatch.gateway.tcp.RigChannelInitializer;
 import io.cellwatch.gateway.tcp.NettyServer;
+import io.cellwatch.gateway.tls.ServerTlsContexts;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +53,15 @@ public final class CellWatchGateway implements AutoCloseable {
 
     /** Starts everything; returns when the rig port accepts connections. */
     public CellWatchGateway start() throws InterruptedException {
+        if (!config.tls().rigTls() && !config.rigTokens().isEmpty()) {
+            LOG.warn("rig tokens travel in clear text: gateway.rig-tls is off (trusted networks only)");
+        }
         if (config.rigTokens().isEmpty()) {
             LOG.warn("gateway.rig-tokens is empty: any rig id is accepted without a token (development mode)");
         }
+        // Built first: a bad certificate or key stops the start before anything else runs.
+        final SslContext rigTls = ServerTlsContexts.rig(config.tls());
+        final SslContext httpTls = ServerTlsContexts.http(config.tls());
         publisher = new KafkaRecordPublisher(config.bootstrapServers(), config.samplesTopic(),
             "cellwatch-gateway-" + config.instanceId());
         router = new CommandRouter(metrics, board::alert, this::publishEscalation, config.commandResendMillis(),
@@ -63,8 +71,9 @@ public final class CellWatchGateway implements AutoCloseable {
         commands.start();
         server = new NettyServer(0);
         rigAddress = server.bind(config.bindAddress(), config.rigPort(),
-            new RigChannelInitializer(config, publisher, router, metrics, board));
-        LOG.info("gateway {} listening for rigs on {}", config.instanceId(), rigAddress);
+            new RigChannelInitializer(config, publisher, router, metrics, board, rigTls));
+        LOG.info("gateway {} listening for rigs on {}{}", config.instanceId(), rigAddress,
+            rigTls == null ? " (plain TCP)" : config.tls().mutual() ? " (TLS, client certificates required)" : " (TLS)");
         // one writer for HTTP and raw TCP: it numbers each channel's records, and both ways must share the numbers
         final LineProtocolWriter lineWriter = new LineProtocolWriter(publisher, ProcedureLibrary.builtIn());
         if (config.lineProtocolTcpPort() >= 0) {
@@ -91,9 +100,10 @@ public final class CellWatchGateway implements AutoCloseable {
                 lineWriter, config.rigTokens(),
                 metrics.lineProtocolPointsIn, metrics.lineProtocolRequestsRejected);
             httpAddress = http.bind(config.bindAddress(), config.httpPort(), new HttpChannelInitializer(
-                new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed, lineProtocol));
-            LOG.info("gateway {} serving HTTP (dashboard, REST, /metrics, /health) on {}", config.instanceId(),
-                httpAddress);
+                new HttpApiHandler(board, metrics, this::health, config.operatorTokens()), feed, lineProtocol, httpTls,
+                metrics, config.limits().httpRequestTimeoutMillis()));
+            LOG.info("gateway {} serving HTTP{} (dashboard, REST, /metrics, /health) on {}", config.instanceId(),
+                httpTls == null ? "" : "S", httpAddress);
         }
         return this;
     }

@@ -3,11 +3,14 @@ package io.cellwatch.gateway;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
 import io.cellwatch.gateway.lineprotocol.LineProtocolParser;
+import io.cellwatch.gateway.tcp.ConnectionLimits;
+import io.cellwatch.gateway.tls.TlsConfig;
 
 /**
  * The gateway's whole configuration, validated at start-up. Every key is listed in {@link #KEYS} and documented in
@@ -34,13 +37,16 @@ import io.cellwatch.gateway.lineprotocol.LineProtocolParser;
  * @param lineProtocolTcpMaxLine   longest raw-TCP line accepted, bytes; a longer one closes the connection
  * @param commandHoldMillis        an alert for a channel no connection here holds waits this long for its rig to
  *                                 declare the channel here (rig between gateways); 0 = do not wait
+ * @param tls                      TLS on the rig and HTTP ports ({@link TlsConfig#KEYS})
+ * @param limits                   what one connection may ask of the gateway ({@link ConnectionLimits#KEYS})
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
                             int maxUnackedFrames, Map<String, String> rigTokens, int httpPort,
                             Map<String, String> operatorTokens, int commandResendMillis,
                             int commandDeadlineMillis, int lineProtocolTcpPort, String lineProtocolTcpPrecision,
-                            int lineProtocolTcpMaxLine, int commandHoldMillis) {
+                            int lineProtocolTcpMaxLine, int commandHoldMillis, TlsConfig tls,
+                            ConnectionLimits limits) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -62,10 +68,11 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public static final String COMMAND_HOLD = "gateway.command-hold-ms";
 
     /** Every key this config reads. */
-    public static final List<String> KEYS = List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
+    public static final List<String> KEYS = Stream.of(List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
         OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE, LINE_PROTOCOL_TCP_PORT, LINE_PROTOCOL_TCP_PRECISION,
-        LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD);
+        LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD), TlsConfig.KEYS,
+        ConnectionLimits.KEYS).flatMap(List::stream).toList();
 
     public static final int DEFAULT_RIG_PORT = 7411;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -101,7 +108,9 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             s.integer(LINE_PROTOCOL_TCP_PORT, -1, -1, 65535),
             lineProtocolPrecision(s),
             s.integer(LINE_PROTOCOL_TCP_MAX_LINE, 65_536, 256, 8 * 1024 * 1024),
-            s.integer(COMMAND_HOLD, 10_000, 0, 600_000));
+            s.integer(COMMAND_HOLD, 10_000, 0, 600_000),
+            TlsConfig.from(s),
+            ConnectionLimits.from(s));
         if (c.lineProtocolTcpPort() >= 0 && !c.rigTokens().isEmpty()) {
             // raw TCP line protocol carries no credentials: it would let anyone write any rig's channels
             throw s.invalid(LINE_PROTOCOL_TCP_PORT, "must be -1 (off) while " + RIG_TOKENS + " is set: raw TCP "
@@ -142,6 +151,6 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
             heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
             commandDeadlineMillis, lineProtocolTcpPort, lineProtocolTcpPrecision, lineProtocolTcpMaxLine,
-            commandHoldMillis);
+            commandHoldMillis, tls, limits);
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import io.cellwatch.core.config.CommandLine;
 import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
+import io.cellwatch.gateway.tls.TlsConfig;
 
 /** Runs a gateway on its own, against an existing Kafka cluster: {@code GatewayMain --help}. */
 public final class GatewayMain {
@@ -57,6 +58,9 @@ public final class GatewayMain {
             "  --" + GatewayConfig.MAX_UNACKED_FRAMES + "=N     (default 1024)",
             "  --" + GatewayConfig.RIG_TOKENS + "=RIG:TOKEN,...   (default empty = no authentication)",
             "  --" + GatewayConfig.LINE_PROTOCOL_TCP_PORT + "=PORT  raw-TCP line protocol (default -1 = off)",
-            "  --" + GatewayConfig.COMMAND_HOLD + "=MS   alert waits for its rig to connect (default 10000)");
+            "  --" + GatewayConfig.COMMAND_HOLD + "=MS   alert waits for its rig to connect (default 10000)",
+            "  --" + TlsConfig.RIG_TLS + "=true --" + TlsConfig.HTTP_TLS + "=true   TLS on the ports (default off)",
+            "  --" + TlsConfig.CERT_FILE + "=PEM --" + TlsConfig.KEY_FILE + "=PEM   certificate chain, PKCS#8 key",
+            "  --" + TlsConfig.RIG_CLIENT_CA_FILE + "=PEM   require rig client certificates (mutual TLS)");
     }
 }

@@ -20,6 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
 import io.cellwatch.core.codec.AckFlyweight;
 import io.cellwatch.core.codec.ChannelFlyweight;
 import io.cellwatch.core.codec.CommandAckFlyweight;
@@ -44,6 +48,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * delivered to the {@link RigListener} and answered with COMMAND_ACK; heartbeats are sent at the interval the
  * gateway asks for.
  *
+ * <p>Plain TCP, or TLS with an {@link javax.net.ssl.SSLContext} from {@link RigTls} (the gateway's certificate is
+ * checked against the CA and the host name).
+ *
  * <p>Sequence numbers start at the clock in microseconds when the client is created, so they keep rising across
  * restarts of the rig program. Thread-safe for senders; callbacks run on the client's reader thread.
  */
@@ -53,6 +60,7 @@ public final class RigClient implements AutoCloseable {
     private final String rigId;
     private final String token;
     private final RigListener listener;
+    private final SSLContext tls;
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(64 * 1024);
     /** Unacknowledged sequenced frames, by sequence. */
     private final ConcurrentSkipListMap<Long, byte[]> unacked = new ConcurrentSkipListMap<>();
@@ -75,13 +83,33 @@ public final class RigClient implements AutoCloseable {
         volatile Thread heartbeat;
 
         Connection(final Duration timeout) throws IOException {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket = dial(timeout);
             out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
             reader = new Thread(this::readLoop, "rig-" + rigId + "-reader");
             reader.setDaemon(true);
             reader.start();
+        }
+
+        private Socket dial(final Duration timeout) throws IOException {
+            final Socket plain = new Socket();
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            if (tls == null) {
+                return plain;
+            }
+            final SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+            final SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS"); // the gateway's certificate must name the host dialled
+            s.setSSLParameters(p);
+            try {
+                s.setSoTimeout((int) timeout.toMillis());
+                s.startHandshake();
+                s.setSoTimeout(0);
+            } catch (IOException e) {
+                s.close();
+                throw new IOException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage(), e);
+            }
+            return s;
         }
 
         void readLoop() {
@@ -155,7 +183,8 @@ public final class RigClient implements AutoCloseable {
     }
 
     private RigClient(final String host, final int port, final String rigId, final String token,
-                      final RigListener listener) {
+                      final RigListener listener, final SSLContext tls) {
+        this.tls = tls;
         this.host = host;
         this.port = port;
         this.rigId = rigId;
@@ -172,7 +201,19 @@ public final class RigClient implements AutoCloseable {
     public static RigClient connect(final String host, final int port, final String rigId, final String token,
                                     final RigListener listener, final Duration timeout)
         throws IOException, InterruptedException, TimeoutException {
-        final RigClient client = new RigClient(host, port, rigId, token, listener);
+        return connect(host, port, rigId, token, listener, timeout, null);
+    }
+
+    /**
+     * Connects over TLS when {@code tls} is not null (see {@link RigTls}; the gateway's certificate must be signed by
+     * a CA it trusts and name {@code host}), then completes the HELLO handshake.
+     *
+     * @throws IOException when the connection or the TLS handshake fails or the gateway refuses the HELLO
+     */
+    public static RigClient connect(final String host, final int port, final String rigId, final String token,
+                                    final RigListener listener, final Duration timeout, final SSLContext tls)
+        throws IOException, InterruptedException, TimeoutException {
+        final RigClient client = new RigClient(host, port, rigId, token, listener, tls);
         client.open(timeout);
         return client;
     }

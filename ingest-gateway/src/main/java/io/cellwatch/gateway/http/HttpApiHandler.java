@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * POST /api/alerts/{id}/ack          {"comment": "..."} with "Authorization: Bearer TOKEN" (gateway.operator-tokens)
  * GET  /                             the dashboard; /static/... its files
  * </pre>
- * Errors are JSON {"error": "..."} with 400, 401, 404, 405 or 413.
+ * Errors are JSON {"error": "..."} with 400, 401, 404, 405 or 413; unparsable requests and slow clients are answered by
+ * {@link HttpRequestGuard} before they get here.
  */
 @ChannelHandler.Sharable
 public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -51,6 +51,8 @@ public final class GatewayMetrics {
     private final Map<LineRejection, LongAdder> linesRejected = new EnumMap<>(LineRejection.class);
     private final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
     private final Map<ErrorCode, LongAdder> rejected = new EnumMap<>(ErrorCode.class);
+    /** Counters with one label, e.g. {@code connections_closed{reason=incomplete_frame}}, in name order. */
+    private final Map<String, LongAdder> labeled = new ConcurrentSkipListMap<>();
 
     public GatewayMetrics() {
         for (ErrorCode c : ErrorCode.values()) {
@@ -103,6 +105,14 @@ public final class GatewayMetrics {
         gauges.put(name, value);
     }
 
+    /**
+     * A counter with one label, created on first use; callers keep the returned adder so the hot path does no
+     * lookup. Shown as {@code name{label="value"}} on /metrics.
+     */
+    public LongAdder labeled(final String name, final String label, final String value) {
+        return labeled.computeIfAbsent(name + "{" + label + "=" + value + "}", k -> new LongAdder());
+    }
+
     /** Counts a rejection (an ERROR frame sent) by reason. */
     public void rejected(final ErrorCode reason) {
         rejected.get(reason).increment();
@@ -141,6 +151,7 @@ public final class GatewayMetrics {
         m.put("commands_held_expired", commandsHeldExpired.sum());
         m.put("command_sample_time_ahead", sampleToAckLatency.negativeCount());
         gauges.forEach((name, g) -> m.put(name, g.getAsLong()));
+        labeled.forEach((name, c) -> m.put(name, c.sum()));
         for (Map.Entry<ErrorCode, LongAdder> e : rejected.entrySet()) {
             if (e.getKey() != ErrorCode.OK) {
                 m.put("frames_rejected{reason=" + e.getKey().name().toLowerCase() + "}", e.getValue().sum());

@@ -1,6 +1,7 @@
 package io.cellwatch.gateway.tcp;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.cellwatch.gateway.GatewayConfig;
 import io.cellwatch.gateway.board.ChannelBoard;
@@ -9,18 +10,33 @@ import io.cellwatch.gateway.kafka.RecordPublisher;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.cellwatch.gateway.tls.TlsFailureHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 
-/** Assembles a rig connection's pipeline: idle detection, frame decoder, session. Nothing else. */
+/** Assembles a rig connection's pipeline: TLS when configured, idle detection, frame decoder, session. */
 public final class RigChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final GatewayConfig config;
     private final RecordPublisher publisher;
     private final CommandRouter router;
     private final GatewayMetrics metrics;
     private final ChannelBoard board;
+    private final SslContext tls;
+    private final TlsFailureHandler tlsFailures;
+    private final LongAdder frameTimeouts;
 
     public RigChannelInitializer(final GatewayConfig config, final RecordPublisher publisher,
                                  final CommandRouter router, final GatewayMetrics metrics, final ChannelBoard board) {
+        this(config, publisher, router, metrics, board, null);
+    }
+
+    /** @param tls the rig port's TLS context, or null for plain TCP */
+    public RigChannelInitializer(final GatewayConfig config, final RecordPublisher publisher,
+                                 final CommandRouter router, final GatewayMetrics metrics, final ChannelBoard board,
+                                 final SslContext tls) {
+        this.tls = tls;
+        this.tlsFailures = tls == null ? null : new TlsFailureHandler("rig", metrics);
+        this.frameTimeouts = metrics.labeled("connections_closed", "reason", "incomplete_frame");
         this.config = config;
         this.publisher = publisher;
         this.router = router;
@@ -31,9 +47,14 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
     @Override
     protected void initChannel(final SocketChannel ch) {
         final long hb = config.heartbeatIntervalMillis();
+        if (tls != null) {
+            // A client that never finishes the handshake is dropped after the SslHandler's handshake timeout.
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())).addLast("tls-failures", tlsFailures);
+        }
         ch.pipeline()
             .addLast("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS))
             .addLast("frames", new RigFrameDecoder(config.maxFrameLength(), metrics))
+            .addLast("frame-timeout", new FrameTimeoutHandler(config.limits().frameTimeoutMillis(), frameTimeouts))
             .addLast("session", new RigSessionHandler(config, publisher, router, metrics, board));
     }
 }

@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.cellwatch.core.alert.Alert;
 import io.cellwatch.core.codec.ChannelFlyweight;
@@ -32,6 +34,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleState;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -74,6 +77,15 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private long lastSequence = Long.MIN_VALUE;
     private long lastAckSent = Long.MIN_VALUE;
     private boolean closing;
+    private final ConnectionLimits limits;
+    private final LongAdder rateLimitPauses;
+    private final LongAdder idleBeforeHello;
+    /** Null when the sample rate is not limited. */
+    private SampleRateLimiter rate;
+    /** Reading is paused because too many frames wait for Kafka. */
+    private boolean backpressured;
+    /** Reading is paused because the connection is over its sample rate. */
+    private boolean throttled;
 
     /** A frame handed to Kafka, waiting for its acknowledgement. */
     private static final class PendingFrame {
@@ -92,12 +104,18 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         this.router = router;
         this.metrics = metrics;
         this.board = board;
+        this.limits = config.limits();
+        this.rateLimitPauses = metrics.labeled("read_pauses", "reason", "sample_rate");
+        this.idleBeforeHello = metrics.labeled("connections_closed", "reason", "idle_before_hello");
     }
 
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         this.out = new OutboundFrames(ctx.alloc());
+        if (limits.maxSamplesPerSecond() > 0) {
+            rate = new SampleRateLimiter(limits.maxSamplesPerSecond(), limits.sampleBurst(), nanoTime(ctx));
+        }
         metrics.connectionsOpened.increment();
         metrics.connectionsActive.increment();
         super.channelActive(ctx);
@@ -189,6 +207,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             fail(ErrorCode.INVALID_VALUE, "channel " + Sanitize.text(d.channelId()) + ": " + e.getMessage());
             return;
         }
+        if (!channelsByNo.containsKey(d.channelNo()) && channelsByNo.size() >= limits.maxChannelsPerConnection()) {
+            fail(ErrorCode.TOO_MANY_CHANNELS, "channel number " + d.channelNo() + " would be channel "
+                + (channelsByNo.size() + 1) + " on this connection; at most " + limits.maxChannelsPerConnection()
+                + " are allowed");
+            return;
+        }
         final ChannelDeclaration previous = channelsByNo.put(d.channelNo(), d);
         if (previous != null && !previous.channelId().equals(d.channelId())) {
             channelNoById.remove(previous.channelId());
@@ -202,6 +226,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         }
         board.declared(d, rigId, parameters);
         publish(d.channelId(), channelFrame.sequence(), frame);
+        charge(1);
     }
 
     private void onSamples(final ByteBuf frame) {
@@ -215,9 +240,17 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         if (!checkSequence(samples.sequence())) {
             return;
         }
+        long newest = Long.MIN_VALUE;
+        for (int i = 0, n = samples.sampleCount(); i < n; i++) {
+            newest = Math.max(newest, samples.timestampMicros(i));
+        }
+        if (!checkNotInFuture(newest, "a sample of channel " + samples.channelNo())) {
+            return;
+        }
         metrics.samplesIn.add(samples.sampleCount());
         board.samples(d.channelId(), samples, System.currentTimeMillis());
         publish(d.channelId(), samples.sequence(), frame);
+        charge(samples.sampleCount());
     }
 
     private void onMark(final ByteBuf frame) {
@@ -231,7 +264,11 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         if (!checkSequence(mark.sequence())) {
             return;
         }
+        if (!checkNotInFuture(mark.timestampMicros(), "a mark of channel " + mark.channelNo())) {
+            return;
+        }
         publish(d.channelId(), mark.sequence(), frame);
+        charge(1);
     }
 
     private void onCommandAck() {
@@ -259,6 +296,22 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         return true;
     }
 
+    /**
+     * Rig clocks hours or a day off are accepted on purpose (rules run on rig time); a time further ahead than
+     * {@code gateway.max-future-skew-ms} is a broken clock or a broken encoder, and would hold back every rule that
+     * orders by time, so it is refused.
+     */
+    private boolean checkNotInFuture(final long timeMicros, final String what) {
+        final long now = nowMicros();
+        final long maxAheadMicros = limits.maxFutureSkewMillis() * 1000;
+        if (timeMicros > now && timeMicros - now > maxAheadMicros) {
+            fail(ErrorCode.TIMESTAMP_IN_FUTURE, what + " is stamped " + Instant.EPOCH.plus(timeMicros, ChronoUnit.MICROS)
+                + ", more than " + limits.maxFutureSkewMillis() + " ms ahead of the gateway clock");
+            return false;
+        }
+        return true;
+    }
+
     private void publish(final String channelId, final long sequence, final ByteBuf frame) {
         final int frameLength = frame.readableBytes();
         final byte[] value = new byte[rigIdEnvelope.length + frameLength];
@@ -268,8 +321,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         frame.getBytes(frame.readerIndex(), value, rigIdEnvelope.length, frameLength);
         final PendingFrame pending = new PendingFrame(sequence);
         unacked.addLast(pending);
-        if (unacked.size() >= config.maxUnackedFrames() && ctx.channel().config().isAutoRead()) {
-            ctx.channel().config().setAutoRead(false);
+        if (unacked.size() >= config.maxUnackedFrames() && !backpressured) {
+            backpressured = true;
+            updateAutoRead();
             metrics.backpressurePauses.increment();
         }
         metrics.recordsSent.increment();
@@ -302,9 +356,48 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             metrics.acksSent.increment();
             ctx.writeAndFlush(out.ack(ackable));
         }
-        if (!ctx.channel().config().isAutoRead() && unacked.size() <= config.maxUnackedFrames() / 2) {
-            ctx.channel().config().setAutoRead(true);
+        if (backpressured && unacked.size() <= config.maxUnackedFrames() / 2) {
+            backpressured = false;
+            updateAutoRead();
         }
+    }
+
+    /**
+     * Charges a stored frame to the sample-rate bucket. A frame that is already here is never refused; over the rate
+     * the gateway stops reading this connection until the debt is paid (the rig sees TCP back-pressure, as when
+     * Kafka is slow), so the average stays at {@code gateway.max-samples-per-second}.
+     */
+    private void charge(final int samples) {
+        if (rate == null) {
+            return;
+        }
+        final long pauseNanos = rate.take(samples, nanoTime(ctx));
+        if (pauseNanos > 0 && !throttled) {
+            throttled = true;
+            updateAutoRead();
+            rateLimitPauses.increment();
+            ctx.executor().schedule(this::endThrottle, pauseNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void endThrottle() {
+        // Frames already decoded from the last read may have added debt while paused: wait for that too.
+        final long stillOwed = rate.take(0, nanoTime(ctx));
+        if (stillOwed > 0) {
+            ctx.executor().schedule(this::endThrottle, stillOwed, TimeUnit.NANOSECONDS);
+            return;
+        }
+        throttled = false;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        ctx.channel().config().setAutoRead(!backpressured && !throttled);
+    }
+
+    /** The event loop's clock (a test's EmbeddedChannel moves it by hand). */
+    private static long nanoTime(final ChannelHandlerContext ctx) {
+        return ctx.executor() instanceof AbstractScheduledEventExecutor e ? e.ticker().nanoTime() : System.nanoTime();
     }
 
     @Override
@@ -336,7 +429,14 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         if (evt instanceof IdleStateEvent e) {
             if (e.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(out.heartbeat(nowMicros()));
-            } else if (e.state() == IdleState.READER_IDLE) {
+            } else if (e.state() == IdleState.READER_IDLE && ctx.channel().config().isAutoRead()) {
+                // (while the gateway itself has stopped reading, the rig's silence is not the rig's doing)
+                if (rigId == null) {
+                    idleBeforeHello.increment(); // a connection that never introduced itself is no silent rig
+                    closing = true;
+                    ctx.close();
+                    return;
+                }
                 metrics.silentRigsDisconnected.increment();
                 LOG.warn("rig {} at {} silent for {} ms; closing the connection", rigId, ctx.channel().remoteAddress(),
                     3L * config.heartbeatIntervalMillis());

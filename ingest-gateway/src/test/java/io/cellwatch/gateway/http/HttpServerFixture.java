@@ -43,7 +43,8 @@ final class HttpServerFixture implements AutoCloseable {
         feed = new LiveFeed(board, tickMillis);
         feed.start(server.workers());
         address = server.bind("127.0.0.1", 0, new HttpChannelInitializer(
-            new HttpApiHandler(board, metrics, () -> Map.of("status", "up"), operatorTokens), feed));
+            new HttpApiHandler(board, metrics, () -> Map.of("status", "up"), operatorTokens), feed, null, null, metrics,
+            30_000));
     }
 
     String base() {

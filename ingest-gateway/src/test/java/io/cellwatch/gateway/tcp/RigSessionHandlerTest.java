@@ -137,10 +137,125 @@ class RigSessionHandlerTest {
     }
 
     private EmbeddedChannel connected() {
-        final EmbeddedChannel ch = session();
+        return connected(Map.of("gateway.max-unacked-frames", "4"));
+    }
+
+    private EmbeddedChannel connected(final Map<String, String> settings) {
+        final Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("gateway.rig-tokens", RIG + ":tok");
+        final EmbeddedChannel ch = session(all);
         ch.writeInbound(hello(RIG, "tok"));
         assertEquals(FrameType.HELLO_OK, FrameFlyweight.frameType(read(ch), 0));
         return ch;
+    }
+
+    @Test
+    void shouldRefuseTheChannelBeyondTheLimitWithTooManyChannels() {
+        final EmbeddedChannel ch = connected(Map.of("gateway.max-channels-per-connection", "2"));
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(channelFrame(11, 2, "rigA/ch02"));
+        ch.writeInbound(channelFrame(12, 1, "rigA/ch01b")); // a new cell on number 1 is no new channel
+        assertTrue(ch.isOpen());
+        ch.writeInbound(channelFrame(13, 3, "rigA/ch03"));
+        assertEquals(ErrorCode.TOO_MANY_CHANNELS.code(), errorCode(read(ch)));
+        assertFalse(ch.isOpen());
+        assertEquals(3, publisher.sent.size(), "the refused declaration is not stored");
+        assertEquals(1, metrics.rejectedCount(ErrorCode.TOO_MANY_CHANNELS));
+    }
+
+    @Test
+    void shouldStopReadingOverTheSampleRateAndResumeWhenTheDebtIsPaid() {
+        // 10 samples/s, bucket of 4: CHANNEL (1) + SAMPLES (2) fit; the next SAMPLES (2) owe 1 sample = 100 ms.
+        final EmbeddedChannel ch = connected(Map.of("gateway.max-samples-per-second", "10",
+            "gateway.sample-burst", "4"));
+        ch.freezeTime();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(11, 1));
+        assertTrue(ch.config().isAutoRead());
+        ch.writeInbound(samples(12, 1));
+        assertFalse(ch.config().isAutoRead(), "over the rate: the gateway stops reading");
+        assertTrue(ch.isOpen(), "throttled, not refused");
+        assertEquals(3, publisher.sent.size(), "a frame that arrived is stored, never dropped");
+        assertEquals(1L, metrics.snapshot().get("read_pauses{reason=sample_rate}"));
+        ch.advanceTimeBy(90, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertFalse(ch.config().isAutoRead(), "still paying the debt");
+        ch.advanceTimeBy(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertTrue(ch.config().isAutoRead(), "reading resumes once the average is back at the rate");
+    }
+
+    @Test
+    void shouldKeepReadingPausedWhileKafkaIsBehindEvenWhenTheThrottleEnds() {
+        final EmbeddedChannel ch = connected(Map.of("gateway.max-samples-per-second", "10",
+            "gateway.sample-burst", "1", "gateway.max-unacked-frames", "2"));
+        ch.freezeTime();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(11, 1)); // 2 unacked (back-pressure) and 2 samples over the bucket (throttle)
+        assertFalse(ch.config().isAutoRead());
+        ch.advanceTimeBy(1, java.util.concurrent.TimeUnit.SECONDS);
+        ch.runScheduledPendingTasks();
+        assertFalse(ch.config().isAutoRead(), "the throttle ended, but Kafka still holds both frames unacknowledged");
+        publisher.sent.forEach(sent -> sent.completion().onComplete(null));
+        ch.runPendingTasks();
+        assertTrue(ch.config().isAutoRead());
+    }
+
+    @Test
+    void shouldNotCloseARigAsSilentWhileTheGatewayItselfHasStoppedReadingIt() {
+        final GatewayConfig config = GatewayConfig.from(Settings.of(Map.of("gateway.rig-tokens", RIG + ":tok",
+            "gateway.max-samples-per-second", "1", "gateway.sample-burst", "1")));
+        final EmbeddedChannel ch = new EmbeddedChannel(
+            new io.netty.handler.timeout.IdleStateHandler(3000, 1000, 0, java.util.concurrent.TimeUnit.MILLISECONDS),
+            new RigSessionHandler(config, publisher, router, metrics, board));
+        channels.add(ch);
+        ch.freezeTime();
+        ch.writeInbound(hello(RIG, "tok"));
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(11, 1));
+        ch.writeInbound(samples(12, 1));
+        ch.writeInbound(samples(13, 1)); // 7 samples at 1/s: reading paused for 6 s
+        assertFalse(ch.config().isAutoRead());
+        for (int s = 0; s < 9; s++) { // the read-idle timeout (3 s) passes while paused
+            ch.advanceTimeBy(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+        }
+        assertFalse(ch.config().isAutoRead(), "still paused after 4.5 s");
+        ch.writeInbound(samples(14, 1)); // what the rig had sent meanwhile
+        assertTrue(ch.isOpen(), "a rig is not 'silent' while the gateway is the one not reading");
+        assertEquals(0, metrics.silentRigsDisconnected.sum());
+    }
+
+    private ByteBuf samplesAt(final long seq, final long timeMicros) {
+        final int len = SamplesFlyweight.encodeHeader(scratch, 0, seq, 1, 1);
+        SamplesFlyweight.putSample(scratch, 0, 0, timeMicros, 4.1f, 1f, 25f, Float.NaN, Float.NaN);
+        return frame(len);
+    }
+
+    @Test
+    void shouldAcceptARigClockADayAheadButRefuseOneBeyondTheMaximumSkew() {
+        final EmbeddedChannel ch = connected(Map.of("gateway.max-future-skew-ms", Long.toString(2L * 86_400_000)));
+        final long nowMicros = System.currentTimeMillis() * 1000;
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samplesAt(11, nowMicros + 86_400_000_000L)); // a day ahead: a wrong clock, accepted
+        assertTrue(ch.isOpen());
+        assertEquals(2, publisher.sent.size());
+        ch.writeInbound(samplesAt(12, nowMicros + 3 * 86_400_000_000L));
+        assertEquals(ErrorCode.TIMESTAMP_IN_FUTURE.code(), errorCode(read(ch)));
+        assertFalse(ch.isOpen());
+        assertEquals(2, publisher.sent.size(), "the refused frame is not stored");
+        assertEquals(1, metrics.rejectedCount(ErrorCode.TIMESTAMP_IN_FUTURE));
+    }
+
+    @Test
+    void shouldRefuseAMarkStampedFurtherAheadThanSevenDaysByDefault() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        final long eightDays = 8L * 86_400_000_000L;
+        ch.writeInbound(frame(io.cellwatch.core.codec.MarkFlyweight.encode(scratch, 0, 11, 1, 1,
+            System.currentTimeMillis() * 1000 + eightDays)));
+        assertEquals(ErrorCode.TIMESTAMP_IN_FUTURE.code(), errorCode(read(ch)));
+        assertFalse(ch.isOpen());
     }
 
     @Test

@@ -32,7 +32,11 @@ public enum ErrorCode {
     /** A bug on the gateway side. */
     INTERNAL_ERROR(12, "internal error"),
     /** The channel id is outside the authenticated rig's namespace ({@code <rigId>/...}). */
-    CHANNEL_NOT_PERMITTED(13, "channel not permitted for this rig");
+    CHANNEL_NOT_PERMITTED(13, "channel not permitted for this rig"),
+    /** A CHANNEL frame would declare more channel numbers on one connection than the gateway allows. */
+    TOO_MANY_CHANNELS(14, "too many channels on this connection"),
+    /** A sample or mark time lies further ahead of the gateway's clock than it accepts (a rig clock far off). */
+    TIMESTAMP_IN_FUTURE(15, "timestamp too far in the future");
 
     private static final ErrorCode[] BY_CODE;
 

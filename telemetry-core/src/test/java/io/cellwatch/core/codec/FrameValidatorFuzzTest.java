@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,17 +45,11 @@ class FrameValidatorFuzzTest {
     void shouldNeverThrowWhenGoldenFramesAreMutated() {
         final long seed = 0xCE11_0002L;
         final Random random = new Random(seed);
-        final List<byte[]> goldens = new ArrayList<>();
-        for (String name : GoldenFrames.validNames()) {
-            goldens.add(GoldenFrames.load(name));
-        }
-        for (String name : GoldenFrames.rejectNames()) {
-            goldens.add(GoldenFrames.load(name));
-        }
+        final List<byte[]> goldens = GoldenFrames.loadAll();
         int iteration = 0;
         for (byte[] golden : goldens) {
             for (int m = 0; m < MUTATIONS_PER_GOLDEN; m++) {
-                checkAndRead(mutate(golden, random), seed, iteration++);
+                checkAndRead(FrameMutator.mutate(golden, random), seed, iteration++);
             }
         }
         for (int type = FrameType.HELLO; type <= FrameType.MAX_KNOWN; type++) {
@@ -83,53 +76,6 @@ class FrameValidatorFuzzTest {
                     FrameDescriptor.BYTE_ORDER);
             }
         }
-    }
-
-    private static byte[] mutate(final byte[] golden, final Random random) {
-        byte[] bytes = golden.clone();
-        final int edits = 1 + random.nextInt(3);
-        for (int e = 0; e < edits; e++) {
-            switch (random.nextInt(6)) {
-                case 0: // flip bits
-                    if (bytes.length > 0) {
-                        bytes[random.nextInt(bytes.length)] ^= (byte) (1 << random.nextInt(8));
-                    }
-                    break;
-                case 1: // overwrite a byte with a boundary value
-                    if (bytes.length > 0) {
-                        bytes[random.nextInt(bytes.length)] = (byte) new int[] {0, 1, 0x7f, 0x80, 0xff}[random.nextInt(5)];
-                    }
-                    break;
-                case 2: // a u16 boundary value at any position: hits string lengths, counts, sample lengths
-                    if (bytes.length >= 2) {
-                        final int at = random.nextInt(bytes.length - 1);
-                        final int value = new int[] {0, 1, 2, 31, 32, 33, 1023, 1024, 1025, 0x7fff, 0xffff}[random.nextInt(11)];
-                        bytes[at] = (byte) value;
-                        bytes[at + 1] = (byte) (value >>> 8);
-                    }
-                    break;
-                case 3: // truncate
-                    bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length + 1));
-                    break;
-                case 4: // append random bytes
-                    final int extra = 1 + random.nextInt(40);
-                    final int from = bytes.length;
-                    bytes = Arrays.copyOf(bytes, from + extra);
-                    for (int i = from; i < bytes.length; i++) {
-                        bytes[i] = (byte) random.nextInt(256);
-                    }
-                    break;
-                default: // a random byte anywhere
-                    if (bytes.length > 0) {
-                        bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
-                    }
-                    break;
-            }
-        }
-        if (bytes.length >= 4 && random.nextBoolean()) { // keep the length field consistent half of the time
-            new UnsafeBuffer(bytes).putInt(FrameDescriptor.LENGTH_OFFSET, bytes.length, FrameDescriptor.BYTE_ORDER);
-        }
-        return bytes;
     }
 
     private void checkAndRead(final byte[] bytes, final long seed, final int iteration) {

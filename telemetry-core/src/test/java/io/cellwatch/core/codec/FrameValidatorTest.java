@@ -117,7 +117,8 @@ class FrameValidatorTest {
     void shouldKeepEveryErrorCodeStableWhenLookedUpByCode() {
         final String[] names = {"OK", "MALFORMED_FRAME", "FRAME_TOO_LARGE", "UNKNOWN_FRAME_TYPE",
             "UNSUPPORTED_VERSION", "AUTHENTICATION_FAILED", "HELLO_REQUIRED", "UNKNOWN_CHANNEL", "INVALID_VALUE",
-            "UNEXPECTED_FRAME", "CHANNEL_CONFLICT", "UNAVAILABLE", "INTERNAL_ERROR", "CHANNEL_NOT_PERMITTED"};
+            "UNEXPECTED_FRAME", "CHANNEL_CONFLICT", "UNAVAILABLE", "INTERNAL_ERROR", "CHANNEL_NOT_PERMITTED",
+            "TOO_MANY_CHANNELS", "TIMESTAMP_IN_FUTURE"};
         for (int code = 0; code < names.length; code++) {
             assertEquals(names[code], ErrorCode.ofCode(code).name(), "code " + code + " is in docs/protocol.md");
             assertEquals(code, ErrorCode.valueOf(names[code]).code());

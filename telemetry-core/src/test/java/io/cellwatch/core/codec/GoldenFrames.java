@@ -71,6 +71,18 @@ public final class GoldenFrames {
         return names(false);
     }
 
+    /** Every golden frame, valid ones first, then the rejects: the seeds of the fuzz tests. */
+    public static List<byte[]> loadAll() {
+        final List<byte[]> all = new java.util.ArrayList<>();
+        for (String name : validNames()) {
+            all.add(load(name));
+        }
+        for (String name : rejectNames()) {
+            all.add(load(name));
+        }
+        return all;
+    }
+
     /** The error code a reject file must produce, from its {@code # expect:} line. */
     public static ErrorCode expectedError(final String name) {
         final String value = header(name, EXPECT_MARKER);
