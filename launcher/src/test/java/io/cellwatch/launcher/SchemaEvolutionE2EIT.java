@@ -68,7 +68,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -185,14 +184,8 @@ class SchemaEvolutionE2EIT {
         assertEquals(4.125, samples.voltage(1), 0);
     }
 
-    /**
-     * protocol.md section 3: the gateway answers HELLO_OK with the lower of the rig's and its own protocol version.
-     * Today it answers ERROR UNSUPPORTED_VERSION to any version but 1 ({@code RigSessionHandler.onHello} compares
-     * with {@code !=}), so a rig that speaks v2 and could fall back to v1 is refused.
-     */
+    /** protocol.md section 3: the gateway answers HELLO_OK with the lower of the rig's and its own protocol version. */
     @Test
-    @Disabled("gateway refuses HELLO v2 with UNSUPPORTED_VERSION instead of answering HELLO_OK v1 as protocol.md "
-        + "section 3 says (RigSessionHandler.onHello); enable once fixed")
     void shouldAnswerHelloOkWithVersionOneWhenARigSpeaksVersionTwo() throws Exception {
         try (FutureRig v2 = new FutureRig(gateway.rigAddress().getPort())) {
             final UnsafeBuffer reply = v2.hello(FUTURE_PROTOCOL_VERSION, "rigNext");

@@ -166,7 +166,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
 
     private void onHello() {
         hello.wrap(view, 0);
-        if (hello.protocolVersion() != FrameDescriptor.PROTOCOL_VERSION) {
+        // The rig names the highest version it speaks; the session runs at the lower of that and ours (HELLO_OK
+        // carries ours), so a newer rig that can fall back keeps working. Only a version below 1 has nothing in common.
+        if (hello.protocolVersion() < FrameDescriptor.PROTOCOL_VERSION) {
             fail(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.protocolVersion() + " not supported; this "
                 + "gateway speaks " + FrameDescriptor.PROTOCOL_VERSION);
             return;

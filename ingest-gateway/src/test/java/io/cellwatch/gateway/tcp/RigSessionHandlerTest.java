@@ -24,6 +24,7 @@ import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.codec.FrameFlyweight;
 import io.cellwatch.core.codec.FrameType;
 import io.cellwatch.core.codec.HelloFlyweight;
+import io.cellwatch.core.codec.HelloOkFlyweight;
 import io.cellwatch.core.codec.SamplesFlyweight;
 import io.cellwatch.core.config.Settings;
 import io.cellwatch.core.model.CellForm;
@@ -265,6 +266,27 @@ class RigSessionHandlerTest {
         assertEquals(ErrorCode.HELLO_REQUIRED.code(), errorCode(read(ch)));
         assertFalse(ch.isOpen());
         assertTrue(publisher.sent.isEmpty());
+    }
+
+    /** protocol.md section 3: the session runs at the lower of the rig's and the gateway's protocol version. */
+    @Test
+    void shouldAnswerANewerRigsHelloWithTheGatewaysOwnVersion() {
+        final EmbeddedChannel ch = session();
+        ch.writeInbound(frame(HelloFlyweight.encode(scratch, 0, FrameDescriptor.PROTOCOL_VERSION + 1, RIG, "tok")));
+        final UnsafeBuffer reply = read(ch);
+        assertEquals(FrameType.HELLO_OK, FrameFlyweight.frameType(reply, 0));
+        final HelloOkFlyweight ok = new HelloOkFlyweight();
+        ok.wrap(reply, 0);
+        assertEquals(FrameDescriptor.PROTOCOL_VERSION, ok.protocolVersion());
+        assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void shouldRefuseHelloWithAProtocolVersionBelowOne() {
+        final EmbeddedChannel ch = session();
+        ch.writeInbound(frame(HelloFlyweight.encode(scratch, 0, 0, RIG, "tok")));
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION.code(), errorCode(read(ch)));
+        assertFalse(ch.isOpen());
     }
 
     @Test
