@@ -8,27 +8,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
-import io.cellwatch.core.codec.FrameDescriptor;
-import io.cellwatch.core.codec.FrameType;
-import io.cellwatch.core.codec.SamplesFlyweight;
 import io.cellwatch.core.config.Settings;
-import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.kafka.embedded.EmbeddedKafkaBroker;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,29 +116,7 @@ class LineProtocolHttpIT {
     }
 
     private List<Float> storedVoltages() {
-        final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        final List<Float> volts = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            final TopicPartition tp = new TopicPartition(SAMPLES, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            final long end = c.endOffsets(List.of(tp)).get(tp);
-            while (c.position(tp) < end) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    final UnsafeBuffer buf = new UnsafeBuffer(r.value());
-                    final TelemetryRecordFlyweight rec = new TelemetryRecordFlyweight().wrap(buf, 0, r.value().length);
-                    if ((buf.getByte(rec.frameOffset() + FrameDescriptor.TYPE_OFFSET) & 0xFF) == FrameType.SAMPLES) {
-                        final SamplesFlyweight s = new SamplesFlyweight().wrap(buf, rec.frameOffset());
-                        for (int i = 0; i < s.sampleCount(); i++) {
-                            volts.add(s.voltage(i));
-                        }
-                    }
-                }
-            }
-        }
-        return volts;
+        return StoredSamples.readAll(broker.bootstrapServers(), SAMPLES, 1).stream()
+            .map(StoredSamples.Sample::voltage).toList();
     }
 }
