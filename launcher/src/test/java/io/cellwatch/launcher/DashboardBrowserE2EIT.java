@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -142,18 +143,19 @@ class DashboardBrowserE2EIT {
     void shouldTurnTheOverchargedChannelToAlertAndListItsAlertWithinSecondsWhenItExceeds4_25V() {
         // ch02 charges at +20 mV/s from 4.15 V: above 4.25 V about 5 s after the rig started
         await(OVERCHARGE + " in the alert state", Duration.ofSeconds(90), d -> "alert".equals(tileState(OVERCHARGE)));
-        final WebElement card = await("its alert in the feed", Duration.ofSeconds(5), d -> alertCard(OVERCHARGE,
-            UpperChargeVoltageRule.ID));
+        alertId = await("its alert in the feed", Duration.ofSeconds(5), d -> {
+            final WebElement card = alertCard(OVERCHARGE, UpperChargeVoltageRule.ID);
+            return card == null ? null : card.getAttribute("data-alert-id");
+        });
         final long seenAt = System.currentTimeMillis();
-        alertId = card.getAttribute("data-alert-id");
-        assertEquals("SAFETY", card.getAttribute("data-class"));
-        assertEquals("false", card.getAttribute("data-acknowledged"));
-        final String text = card.getText();
+        assertEquals("SAFETY", readCard(alertId, c -> c.getAttribute("data-class")));
+        assertEquals("false", readCard(alertId, c -> c.getAttribute("data-acknowledged")));
+        final String text = readCard(alertId, WebElement::getText);
         assertTrue(text.contains("STOP"), text);
         assertTrue(Pattern.compile("4\\.25\\d*\\s?V > 4\\.250*\\s?V").matcher(text.replace('\u202f', ' ')).find(),
             "value and threshold: " + text);
         assertTrue(text.contains("detected") && text.contains("command"), "latencies shown: " + text);
-        final long sampleTime = Long.parseLong(card.getAttribute("data-sample-time"));
+        final long sampleTime = Long.parseLong(readCard(alertId, c -> c.getAttribute("data-sample-time")));
         assertTrue(seenAt - sampleTime < 10_000, "on the screen " + (seenAt - sampleTime)
             + " ms after the rig's sample (rig and screen share this machine's clock)");
         assertTrue(browser.findElement(By.cssSelector(".chip[data-state='alert'] .chip-count")).getText().matches("[1-9]\\d*"),
@@ -166,18 +168,21 @@ class DashboardBrowserE2EIT {
         final WebElement token = browser.findElement(By.id("operator-token"));
         token.clear();
         token.sendKeys("not-the-token");
-        card(alertId).findElement(By.cssSelector(".ack-button")).click();
-        card(alertId).findElement(By.cssSelector(".ack-text")).sendKeys("charger disconnected, cell quarantined");
-        card(alertId).findElement(By.cssSelector(".ack-submit")).click();
+        clickOnCard(alertId, ".ack-button");
+        readCard(alertId, c -> {
+            c.findElement(By.cssSelector(".ack-text")).sendKeys("charger disconnected, cell quarantined");
+            return true;
+        });
+        clickOnCard(alertId, ".ack-submit");
         await("the 401 message", Duration.ofSeconds(10), d -> card(alertId).findElement(By.cssSelector(".ack-error"))
             .getText().contains("401"));
-        assertEquals("false", card(alertId).getAttribute("data-acknowledged"));
+        assertEquals("false", readCard(alertId, c -> c.getAttribute("data-acknowledged")));
 
         token.clear();
         token.sendKeys(TOKEN);
-        card(alertId).findElement(By.cssSelector(".ack-submit")).click();
+        clickOnCard(alertId, ".ack-submit");
         await("the acknowledgement", Duration.ofSeconds(10), d -> "true".equals(card(alertId).getAttribute("data-acknowledged")));
-        final String ack = card(alertId).findElement(By.cssSelector(".ack")).getText();
+        final String ack = readCard(alertId, c -> c.findElement(By.cssSelector(".ack")).getText());
         assertTrue(ack.contains("Acknowledged by " + OPERATOR), ack);
         assertTrue(ack.contains("charger disconnected, cell quarantined"), ack);
         assertEquals(TOKEN, browser.executeScript("return localStorage.getItem('cellwatch.operatorToken')"),
@@ -262,7 +267,8 @@ class DashboardBrowserE2EIT {
     /** Waits for a non-null, non-false value; on time-out fails with what the page showed and the browser's log. */
     private <T> T await(final String what, final Duration timeout, final Function<WebDriver, T> condition) {
         try {
-            return new WebDriverWait(browser, timeout, Duration.ofMillis(100)).until(condition);
+            return new WebDriverWait(browser, timeout, Duration.ofMillis(100))
+                .ignoring(StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s\n" + pageReport(), e);
         }
@@ -270,7 +276,8 @@ class DashboardBrowserE2EIT {
 
     private void awaitQuietly(final Duration timeout, final Function<WebDriver, Boolean> condition) {
         try {
-            new WebDriverWait(browser, timeout, Duration.ofMillis(200)).until(condition);
+            new WebDriverWait(browser, timeout, Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             System.out.println("(screenshot taken before every scenario met its stop condition)\n" + pageReport());
         }
@@ -319,6 +326,22 @@ class DashboardBrowserE2EIT {
 
     private WebElement card(final String id) {
         return browser.findElement(By.cssSelector("#alert-list .alert[data-alert-id='" + id + "']"));
+    }
+
+    /**
+     * The dashboard replaces an alert's card whenever news about the alert arrives (command sent, rig acknowledged),
+     * so a card found a moment ago can be gone by the next read: every read finds the card afresh and is retried
+     * when the card was replaced under it.
+     */
+    private <T> T readCard(final String id, final Function<WebElement, T> read) {
+        return await("alert card " + id, Duration.ofSeconds(10), d -> read.apply(card(id)));
+    }
+
+    private void clickOnCard(final String id, final String css) {
+        readCard(id, c -> {
+            c.findElement(By.cssSelector(css)).click();
+            return true;
+        });
     }
 
     private void screenshot(final String name) throws IOException {
