@@ -83,7 +83,12 @@ public class GatewayPathBenchmark {
 
         @Override
         public void publish(final String channelId, final byte[] value, final Completion completion) {
-            last = new ProducerRecord<>(TOPIC, channelId.getBytes(StandardCharsets.UTF_8), value);
+            publish(channelId, channelId.getBytes(StandardCharsets.UTF_8), value, completion);
+        }
+
+        @Override
+        public void publish(final String channelId, final byte[] key, final byte[] value, final Completion completion) {
+            last = new ProducerRecord<>(TOPIC, key, value);
             records++;
             completion.onComplete(null);
         }

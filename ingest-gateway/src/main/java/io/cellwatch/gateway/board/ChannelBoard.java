@@ -46,8 +46,12 @@ public final class ChannelBoard {
         return channels.computeIfAbsent(channelId, ChannelView::new);
     }
 
-    /** A rig declared a channel on a connection. */
-    public void declared(final ChannelDeclaration d, final String rigId, final RuleParameters p) {
+    /**
+     * A rig declared a channel on a connection.
+     *
+     * @return the channel's view, a handle for {@link #samples(ChannelView, SamplesFlyweight, long)}
+     */
+    public ChannelView declared(final ChannelDeclaration d, final String rigId, final RuleParameters p) {
         final ChannelView v = view(d.channelId());
         synchronized (v) {
             v.rigId = rigId;
@@ -67,6 +71,7 @@ public final class ChannelBoard {
             v.connected = true;
             v.version = clock.incrementAndGet();
         }
+        return v;
     }
 
     /** The connection holding a channel closed. */
@@ -82,21 +87,31 @@ public final class ChannelBoard {
 
     /** A SAMPLES frame passed through the gateway (runs on the rig's event loop, allocation-free). */
     public void samples(final String channelId, final SamplesFlyweight f, final long wallMillis) {
+        if (f.sampleCount() != 0) {
+            samples(view(channelId), f, wallMillis);
+        }
+    }
+
+    /**
+     * The same, for a channel whose view the session kept from {@link #declared} (the board never drops a view, so
+     * the handle stays valid and the per-frame map lookup is saved).
+     */
+    public void samples(final ChannelView v, final SamplesFlyweight f, final long wallMillis) {
         final int n = f.sampleCount();
         if (n == 0) {
             return;
         }
-        final ChannelView v = view(channelId);
         synchronized (v) {
-            for (int i = 0; i < n; i++) {
-                v.addSample(wallMillis, f.voltage(i), f.current(i), f.cellTemperature(i), f.ambientTemperature(i));
-            }
+            // once per frame, not per sample: the history keeps per 500 ms bucket only min/max voltage and the
+            // last current and temperatures, and a frame's samples all land in the bucket of its receive time
+            v.addFrame(wallMillis, f, n);
             final int last = n - 1;
+            final int flags = f.flags(last);
             v.voltage = f.voltage(last);
             v.current = f.current(last);
-            v.cellTemperature = f.cellTemperature(last);
-            v.ambientTemperature = f.ambientTemperature(last);
-            v.force = f.force(last);
+            v.cellTemperature = f.cellTemperature(last, flags);
+            v.ambientTemperature = f.ambientTemperature(last, flags);
+            v.force = f.force(last, flags);
             v.lastSeenMillis = wallMillis;
             v.silentAlert = false;
             v.version = clock.incrementAndGet();

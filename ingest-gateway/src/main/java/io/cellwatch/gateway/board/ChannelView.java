@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cellwatch.core.codec.SamplesFlyweight;
+
 /**
  * One channel as a screen shows it: identity, latest values, the limits to draw, and a decimated history (per time
  * bucket: min and max voltage, and the last current and temperatures), which is what a chart can show; a screen
@@ -50,25 +52,46 @@ public final class ChannelView {
         this.channelId = channelId;
     }
 
-    /** Adds one sample to the history (called per sample, allocation-free). */
-    void addSample(final long wallMillis, final float v, final float i, final float tc, final float ta) {
+    /**
+     * Adds one SAMPLES frame, all of it received at {@code wallMillis}, to the history: one pass over the voltages for
+     * the bucket's min and max, and the frame's last sample for current and temperatures (allocation-free).
+     *
+     * <p>Gives exactly what adding the samples one by one gave: a new bucket starts from the frame's first voltage,
+     * an existing one folds the frame into its min and max with the same comparisons, so an absent (NaN) voltage
+     * is skipped except as a bucket's first value.
+     */
+    void addFrame(final long wallMillis, final SamplesFlyweight f, final int n) {
         final long start = wallMillis - Math.floorMod(wallMillis, BUCKET_MILLIS);
+        float min;
+        float max;
+        int from;
         if (newest < 0 || bucketStart[newest] != start) {
             newest = (newest + 1) % BUCKETS;
             bucketStart[newest] = start;
-            vMin[newest] = v;
-            vMax[newest] = v;
+            min = f.voltage(0);
+            max = min;
+            from = 1;
         } else {
-            if (v < vMin[newest]) {
-                vMin[newest] = v;
+            min = vMin[newest];
+            max = vMax[newest];
+            from = 0;
+        }
+        for (int i = from; i < n; i++) {
+            final float v = f.voltage(i);
+            if (v < min) {
+                min = v;
             }
-            if (v > vMax[newest]) {
-                vMax[newest] = v;
+            if (v > max) {
+                max = v;
             }
         }
-        iLast[newest] = i;
-        tCell[newest] = tc;
-        tAmb[newest] = ta;
+        vMin[newest] = min;
+        vMax[newest] = max;
+        final int last = n - 1;
+        final int flags = f.flags(last);
+        iLast[newest] = f.current(last);
+        tCell[newest] = f.cellTemperature(last, flags);
+        tAmb[newest] = f.ambientTemperature(last, flags);
     }
 
     /**

@@ -93,6 +93,8 @@ public final class AlertCommandConsumer implements AutoCloseable {
         try {
             while (running) {
                 final var records = consumer.poll(Duration.ofMillis(200));
+                // the start of the dispatch latency: the records are in the gateway from here on
+                final long receivedNanos = System.nanoTime();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     final Alert alert;
                     try {
@@ -103,7 +105,7 @@ public final class AlertCommandConsumer implements AutoCloseable {
                             e.getMessage());
                         continue;
                     }
-                    router.deliver(alert);
+                    router.deliver(alert, receivedNanos);
                 }
                 if (!records.isEmpty()) {
                     consumer.commitAsync();

@@ -27,8 +27,9 @@ import io.cellwatch.gateway.metrics.GatewayMetrics;
  * <p>An alert for a channel that no connection here holds is kept for the hold window ({@link HeldAlerts}) and sent
  * if the rig declares the channel here within it: a rig between gateways still gets its stop command.
  *
- * <p>Latency is recorded per command in {@link GatewayMetrics}: alert read -> first COMMAND written to the socket,
- * first write -> COMMAND_ACK, and the triggering sample's rig time -> COMMAND_ACK.
+ * <p>Latency is recorded per command in {@link GatewayMetrics}: alert record received from Kafka -> first COMMAND
+ * written to the socket (its write completed), first write -> COMMAND_ACK, and the triggering sample's rig time ->
+ * COMMAND_ACK.
  *
  * <p>A command not acknowledged within the deadline is escalated once: an alert of its own,
  * {@value #ESCALATION_RULE}, goes to the alerts topic (the durable record, and every screen), because the rig may
@@ -221,6 +222,14 @@ public final class CommandRouter implements AutoCloseable {
      *     connection owns here (with several gateways, the instance holding the rig delivers it)
      */
     public boolean deliver(final Alert alert) {
+        return deliver(alert, System.nanoTime());
+    }
+
+    /**
+     * The same, for an alert the consumer received at {@code receivedNanos} ({@link System#nanoTime()}, taken when
+     * the poll returned it), so the dispatch latency also covers parsing it, de-duplicating it and updating the board.
+     */
+    public boolean deliver(final Alert alert, final long receivedNanos) {
         synchronized (delivered) {
             if (delivered.containsKey(alert.alertId())) {
                 metrics.commandsDuplicate.increment();
@@ -240,14 +249,14 @@ public final class CommandRouter implements AutoCloseable {
                 metrics.commandsUndeliverable.increment();
                 if (held.enabled()) {
                     metrics.commandsHeld.increment();
-                    if (!held.hold(alert, now)) {
+                    if (!held.hold(alert, receivedNanos)) {
                         metrics.commandsHeldExpired.increment(); // the oldest held alert made room
                     }
                 }
                 return false;
             }
         }
-        pending.sent(alert, now, now);
+        pending.sent(alert, receivedNanos, now);
         target.sendCommand(alert);
         return true;
     }

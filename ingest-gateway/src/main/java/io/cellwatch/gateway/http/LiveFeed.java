@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * holds at most about one message more than those bounds.
  *
  * <p>All sending runs on one event loop (the one given to {@link #start}), so the per-client counters need no locks.
+ *
+ * <p>With no client connected a tick does nothing (no change scan, no JSON), and an alert is not encoded. A client
+ * joins on the feed's loop too: the snapshot and its entry into the client set happen between two ticks, so every
+ * change after the snapshot is in the next tick. When it is the first client, the changes are counted from the
+ * board's version read just before its snapshot (the ticks skipped meanwhile did not move it).
  */
 public final class LiveFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
@@ -58,6 +63,7 @@ public final class LiveFeed implements AutoCloseable {
     private final ChannelGroup clients = new DefaultChannelGroup("live-feed", GlobalEventExecutor.INSTANCE);
     private final LongAdder ticksSkipped = new LongAdder();
     private final LongAdder slowClientsClosed = new LongAdder();
+    private final LongAdder ticksSent = new LongAdder();
     private final AtomicLong largestBacklogBytes = new AtomicLong();
     private volatile EventExecutor loop;
     private volatile boolean closed;
@@ -81,9 +87,27 @@ public final class LiveFeed implements AutoCloseable {
         ticker = loop.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** A WebSocket handshake completed: send the full snapshot and add the client. */
+    /** A WebSocket handshake completed: send the full snapshot and add the client, on the feed's loop. */
     void join(final Channel ch) {
+        final EventExecutor l = loop;
+        if (l == null || l.inEventLoop()) {
+            joinNow(ch);
+            return;
+        }
+        try {
+            l.execute(() -> joinNow(ch));
+        } catch (RejectedExecutionException e) {
+            ch.close(); // the HTTP side is shutting down
+        }
+    }
+
+    private void joinNow(final Channel ch) {
         ch.attr(SKIPPED).set(new int[1]);
+        if (clients.isEmpty()) {
+            // ticks were skipped and did not move sentVersion: count changes from here; the snapshot below shows
+            // every change up to this version, and each later change gets a higher version, so the next tick has it
+            sentVersion = board.version();
+        }
         ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(encode(snapshot()))));
         clients.add(ch);
     }
@@ -98,6 +122,9 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void tick() {
+        if (clients.isEmpty()) {
+            return; // nobody to tell; joinNow() picks up the changes made meanwhile
+        }
         try {
             final long now = System.currentTimeMillis();
             board.noticeSilence(now);
@@ -109,6 +136,7 @@ public final class LiveFeed implements AutoCloseable {
             m.put("serverTimeMillis", now);
             m.put("channels", changed);
             broadcast(encode(m), true);
+            ticksSent.increment();
         } catch (RuntimeException e) {
             // a failed tick must not cancel the schedule (scheduleAtFixedRate stops after an exception)
             LOG.warn("live feed tick failed: {}", e.toString());
@@ -116,22 +144,29 @@ public final class LiveFeed implements AutoCloseable {
     }
 
     private void pushAlert(final AlertView av) {
-        final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "alert");
-        m.put("alert", ChannelBoard.toMap(av));
-        final byte[] message = encode(m);
-        final EventExecutor l = loop;
         if (closed) {
             return;
         }
+        // the view's state now (it changes as the command is sent and acknowledged); encoded on the feed's loop,
+        // and only for clients, so the alert consumer, on its way to send the stop command, does not wait for JSON
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "alert");
+        m.put("alert", ChannelBoard.toMap(av));
+        final EventExecutor l = loop;
         if (l == null || l.inEventLoop()) {
-            broadcast(message, false);
+            broadcastAlert(m);
             return;
         }
         try {
-            l.execute(() -> broadcast(message, false));
+            l.execute(() -> broadcastAlert(m));
         } catch (RejectedExecutionException e) {
             // the HTTP side is shutting down: there is no screen left to tell (the alert consumer must not fail)
+        }
+    }
+
+    private void broadcastAlert(final Map<String, Object> m) {
+        if (!clients.isEmpty()) {
+            broadcast(encode(m), false);
         }
     }
 
@@ -194,6 +229,11 @@ public final class LiveFeed implements AutoCloseable {
 
     public int clientCount() {
         return clients.size();
+    }
+
+    /** Ticks encoded and sent (none while no client is connected). */
+    public long ticksSent() {
+        return ticksSent.sum();
     }
 
     public long ticksSkipped() {

@@ -42,9 +42,13 @@ public final class KafkaRecordPublisher implements RecordPublisher {
 
     @Override
     public void publish(final String channelId, final byte[] value, final Completion completion) {
+        publish(channelId, channelId.getBytes(StandardCharsets.UTF_8), value, completion);
+    }
+
+    @Override
+    public void publish(final String channelId, final byte[] key, final byte[] value, final Completion completion) {
         try {
-            producer.send(new ProducerRecord<>(topic, channelId.getBytes(StandardCharsets.UTF_8), value),
-                (metadata, exception) -> completion.onComplete(exception));
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, exception) -> completion.onComplete(exception));
         } catch (RuntimeException e) {
             // send() throws synchronously when it timed out waiting for metadata or buffer space.
             completion.onComplete(e);

@@ -20,6 +20,14 @@ public interface RecordPublisher extends AutoCloseable {
      */
     void publish(String channelId, byte[] value, Completion completion);
 
+    /**
+     * The same, with the key already encoded ({@code channelId} in UTF-8): a rig session encodes it once per channel
+     * instead of once per record. Publishers that do not key by bytes ignore it.
+     */
+    default void publish(final String channelId, final byte[] key, final byte[] value, final Completion completion) {
+        publish(channelId, value, completion);
+    }
+
     @Override
     void close();
 }

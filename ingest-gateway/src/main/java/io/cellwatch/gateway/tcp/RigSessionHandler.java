@@ -2,11 +2,14 @@ package io.cellwatch.gateway.tcp;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.cellwatch.core.alert.Alert;
@@ -25,6 +28,7 @@ import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.core.rules.RuleParameters;
 import io.cellwatch.gateway.GatewayConfig;
 import io.cellwatch.gateway.board.ChannelBoard;
+import io.cellwatch.gateway.board.ChannelView;
 import io.cellwatch.gateway.command.CommandRouter;
 import io.cellwatch.gateway.command.CommandTarget;
 import io.cellwatch.gateway.kafka.RecordPublisher;
@@ -36,6 +40,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.internal.PlatformDependent;
+import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +56,10 @@ import org.slf4j.LoggerFactory;
  * <p>ACKs are cumulative and in arrival order: the ACK names the sequence of the newest frame such that it and
  * every frame before it on this connection are in Kafka. When more than {@code maxUnackedFrames} are waiting for
  * Kafka, the gateway stops reading this socket (back-pressure instead of buffering) and resumes at half that.
+ *
+ * <p>Per frame the hot path does no boxing and no clock read of its own: the channel table is keyed by the int
+ * channel number, the receive time is read once per socket read, and Kafka's completions are queued and handled in
+ * one event-loop task per batch, which also answers the whole batch with one cumulative ACK.
  */
 public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf> implements CommandTarget {
     private static final Logger LOG = LoggerFactory.getLogger(RigSessionHandler.class);
@@ -67,9 +77,17 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final MarkFlyweight mark = new MarkFlyweight();
     private final CommandAckFlyweight commandAck = new CommandAckFlyweight();
     private final ErrorFlyweight errorFrame = new ErrorFlyweight();
-    private final Map<Integer, ChannelDeclaration> channelsByNo = new HashMap<>();
+    private final Int2ObjectHashMap<SessionChannel> channelsByNo = new Int2ObjectHashMap<>();
     private final Map<String, Integer> channelNoById = new HashMap<>();
     private final ArrayDeque<PendingFrame> unacked = new ArrayDeque<>();
+    /** Frames Kafka has answered for, in completion order, filled by the producer's thread (many producers, one consumer). */
+    private final Queue<PendingFrame> completed = PlatformDependent.newMpscQueue();
+    /** A task to handle {@link #completed} is queued on the event loop and has not started yet. */
+    private final AtomicBoolean completionsScheduled = new AtomicBoolean();
+    private final Runnable handleCompletions = this::handleCompletions;
+    /** The gateway clock at the socket read that delivered the frames now being handled; {@link #NO_TIME} between reads. */
+    private long readMicros = NO_TIME;
+    private static final long NO_TIME = Long.MIN_VALUE;
     private ChannelHandlerContext ctx;
     private OutboundFrames out;
     private String rigId;
@@ -87,13 +105,35 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     /** Reading is paused because the connection is over its sample rate. */
     private boolean throttled;
 
-    /** A frame handed to Kafka, waiting for its acknowledgement. */
-    private static final class PendingFrame {
+    /** A declared channel: its declaration, its Kafka key, and its view on the live board. */
+    private record SessionChannel(ChannelDeclaration declaration, byte[] key, ChannelView boardView) { }
+
+    /**
+     * A frame handed to Kafka, waiting for its acknowledgement. It is its own send completion: no lambda and no
+     * event-loop task per record.
+     */
+    private final class PendingFrame implements RecordPublisher.Completion {
         final long sequence;
+        /** Written by the producer's thread before the frame enters {@link #completed} (which publishes it). */
+        Exception failure;
+        /** Event loop only. */
         boolean stored;
 
         PendingFrame(final long sequence) {
             this.sequence = sequence;
+        }
+
+        @Override
+        public void onComplete(final Exception failure) {
+            this.failure = failure;
+            completed.offer(this);
+            if (completionsScheduled.compareAndSet(false, true)) {
+                try {
+                    ctx.executor().execute(handleCompletions);
+                } catch (RejectedExecutionException e) {
+                    // the gateway is shutting down and this connection is gone: the rig resends the unacked frames
+                }
+            }
         }
     }
 
@@ -135,6 +175,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
                 unacked.size());
         }
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception {
+        readMicros = NO_TIME; // the next read reads the clock again
+        super.channelReadComplete(ctx);
     }
 
     @Override
@@ -215,10 +261,10 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
                 + " are allowed");
             return;
         }
-        final ChannelDeclaration previous = channelsByNo.put(d.channelNo(), d);
-        if (previous != null && !previous.channelId().equals(d.channelId())) {
-            channelNoById.remove(previous.channelId());
-            router.release(previous.channelId(), this);
+        final SessionChannel previous = channelsByNo.get(d.channelNo());
+        if (previous != null && !previous.declaration().channelId().equals(d.channelId())) {
+            channelNoById.remove(previous.declaration().channelId());
+            router.release(previous.declaration().channelId(), this);
         }
         channelNoById.put(d.channelId(), d.channelNo());
         if (!router.claim(d.channelId(), this)) {
@@ -226,15 +272,16 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
                 + " is held by a live connection of another rig");
             return;
         }
-        board.declared(d, rigId, parameters);
-        publish(d.channelId(), channelFrame.sequence(), frame);
+        final SessionChannel c = new SessionChannel(d, key(d.channelId()), board.declared(d, rigId, parameters));
+        channelsByNo.put(d.channelNo(), c);
+        publish(c, channelFrame.sequence(), frame);
         charge(1);
     }
 
     private void onSamples(final ByteBuf frame) {
         samples.wrap(view, 0);
-        final ChannelDeclaration d = channelsByNo.get(samples.channelNo());
-        if (d == null) {
+        final SessionChannel c = channelsByNo.get(samples.channelNo());
+        if (c == null) {
             fail(ErrorCode.UNKNOWN_CHANNEL, "SAMPLES for channel number " + samples.channelNo()
                 + " which no CHANNEL frame declared");
             return;
@@ -250,15 +297,15 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             return;
         }
         metrics.samplesIn.add(samples.sampleCount());
-        board.samples(d.channelId(), samples, System.currentTimeMillis());
-        publish(d.channelId(), samples.sequence(), frame);
+        board.samples(c.boardView(), samples, receivedMicros() / 1000);
+        publish(c, samples.sequence(), frame);
         charge(samples.sampleCount());
     }
 
     private void onMark(final ByteBuf frame) {
         mark.wrap(view, 0);
-        final ChannelDeclaration d = channelsByNo.get(mark.channelNo());
-        if (d == null) {
+        final SessionChannel c = channelsByNo.get(mark.channelNo());
+        if (c == null) {
             fail(ErrorCode.UNKNOWN_CHANNEL, "MARK for channel number " + mark.channelNo()
                 + " which no CHANNEL frame declared");
             return;
@@ -269,7 +316,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         if (!checkNotInFuture(mark.timestampMicros(), "a mark of channel " + mark.channelNo())) {
             return;
         }
-        publish(d.channelId(), mark.sequence(), frame);
+        publish(c, mark.sequence(), frame);
         charge(1);
     }
 
@@ -304,7 +351,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
      * orders by time, so it is refused.
      */
     private boolean checkNotInFuture(final long timeMicros, final String what) {
-        final long now = nowMicros();
+        final long now = receivedMicros();
         final long maxAheadMicros = limits.maxFutureSkewMillis() * 1000;
         if (timeMicros > now && timeMicros - now > maxAheadMicros) {
             fail(ErrorCode.TIMESTAMP_IN_FUTURE, what + " is stamped " + Instant.EPOCH.plus(timeMicros, ChronoUnit.MICROS)
@@ -314,11 +361,11 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         return true;
     }
 
-    private void publish(final String channelId, final long sequence, final ByteBuf frame) {
+    private void publish(final SessionChannel c, final long sequence, final ByteBuf frame) {
         final int frameLength = frame.readableBytes();
         final byte[] value = new byte[rigIdEnvelope.length + frameLength];
         System.arraycopy(rigIdEnvelope, 0, value, 0, rigIdEnvelope.length);
-        new UnsafeBuffer(value).putLong(TelemetryRecordFlyweight.RECEIVED_AT_OFFSET, nowMicros(),
+        new UnsafeBuffer(value).putLong(TelemetryRecordFlyweight.RECEIVED_AT_OFFSET, receivedMicros(),
             FrameDescriptor.BYTE_ORDER);
         frame.getBytes(frame.readerIndex(), value, rigIdEnvelope.length, frameLength);
         final PendingFrame pending = new PendingFrame(sequence);
@@ -329,26 +376,45 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             metrics.backpressurePauses.increment();
         }
         metrics.recordsSent.increment();
-        publisher.publish(channelId, value, failure -> {
-            try {
-                ctx.executor().execute(() -> onStored(pending, failure));
-            } catch (RejectedExecutionException e) {
-                // the gateway is shutting down and this connection is gone: the rig resends the unacked frame
-            }
-        });
+        publisher.publish(c.declaration().channelId(), c.key(), value, pending);
     }
 
-    private void onStored(final PendingFrame pending, final Exception failure) {
-        if (failure != null) {
+    /**
+     * Handles every completion Kafka reported since the last run, on the event loop. Stored frames are ACKed with
+     * one cumulative ACK at the end; before a failure fails the session, what was stored before it is ACKed first,
+     * so the rig sees the same ACKs as if each completion had been handled on its own.
+     */
+    private void handleCompletions() {
+        completionsScheduled.set(false); // before polling: a completion offered after this schedules another run
+        int stored = 0;
+        for (PendingFrame p = completed.poll(); p != null; p = completed.poll()) {
+            if (p.failure == null) {
+                p.stored = true;
+                stored++;
+                continue;
+            }
+            metrics.recordsAcknowledged.add(stored);
+            stored = 0;
+            ackStored();
             metrics.recordsFailed.increment();
             if (!closing) {
-                LOG.warn("rig {}: Kafka did not take frame {}: {}", rigId, pending.sequence, failure.toString());
+                LOG.warn("rig {}: Kafka did not take frame {}: {}", rigId, p.sequence, p.failure.toString());
                 fail(ErrorCode.UNAVAILABLE, "storage unavailable; reconnect and resend unacknowledged frames");
             }
+        }
+        if (stored == 0) {
             return;
         }
-        metrics.recordsAcknowledged.increment();
-        pending.stored = true;
+        metrics.recordsAcknowledged.add(stored);
+        ackStored();
+        if (backpressured && unacked.size() <= config.maxUnackedFrames() / 2) {
+            backpressured = false;
+            updateAutoRead();
+        }
+    }
+
+    /** Drops the stored frames at the head of the queue and ACKs the newest of them, if that is news to the rig. */
+    private void ackStored() {
         long ackable = Long.MIN_VALUE;
         while (!unacked.isEmpty() && unacked.peekFirst().stored) {
             ackable = unacked.pollFirst().sequence;
@@ -357,10 +423,6 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             lastAckSent = ackable;
             metrics.acksSent.increment();
             ctx.writeAndFlush(out.ack(ackable));
-        }
-        if (backpressured && unacked.size() <= config.maxUnackedFrames() / 2) {
-            backpressured = false;
-            updateAutoRead();
         }
     }
 
@@ -467,7 +529,24 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     }
 
     private static long nowMicros() {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        final Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    /**
+     * The receive time of the frames being handled: the gateway clock read once per socket read (the frames of one
+     * read arrived together), so a read of many small frames pays for one clock read, not one or two per frame.
+     */
+    private long receivedMicros() {
+        if (readMicros == NO_TIME) {
+            readMicros = nowMicros();
+        }
+        return readMicros;
+    }
+
+    /** The channel id's UTF-8 bytes, the Kafka key of its records, encoded once per declaration. */
+    private static byte[] key(final String channelId) {
+        return channelId.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The rig id once HELLO succeeded. */

@@ -13,8 +13,9 @@ class LatencyHistogramTest {
     @Test
     void shouldRenderCumulativeBucketsSumAndCountInSecondsWhenValuesAreRecorded() {
         final LatencyHistogram h = new LatencyHistogram("command_ack_seconds", "sent to acknowledged");
-        h.record(500);        // 0.5 ms
-        h.record(1_000);      // exactly on the 1 ms bound: le is inclusive
+        h.record(40);         // 40 us -> le 0.00005, the lowest bound
+        h.record(500);        // 0.5 ms, exactly on a bound: le is inclusive
+        h.record(1_000);      // 1 ms
         h.record(3_000);      // 3 ms -> le 0.005
         h.record(90_000_000); // 90 s -> only +Inf
         h.record(-5);         // clock skew: counted apart
@@ -23,17 +24,21 @@ class LatencyHistogramTest {
         final List<String> lines = b.toString().lines().toList();
         assertEquals("# HELP cellwatch_gateway_command_ack_seconds sent to acknowledged", lines.get(0));
         assertEquals("# TYPE cellwatch_gateway_command_ack_seconds histogram", lines.get(1));
-        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.001\"} 2", lines.get(2));
-        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.0025\"} 2", lines.get(3));
-        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.005\"} 3", lines.get(4));
-        assertTrue(lines.contains("cellwatch_gateway_command_ack_seconds_bucket{le=\"1.0\"} 3"), lines.toString());
-        assertTrue(lines.contains("cellwatch_gateway_command_ack_seconds_bucket{le=\"60.0\"} 3"), lines.toString());
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.00005\"} 1", lines.get(2));
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.0001\"} 1", lines.get(3));
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.00025\"} 1", lines.get(4));
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.0005\"} 2", lines.get(5));
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.001\"} 3", lines.get(6));
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.0025\"} 3", lines.get(7));
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"0.005\"} 4", lines.get(8));
+        assertTrue(lines.contains("cellwatch_gateway_command_ack_seconds_bucket{le=\"1.0\"} 4"), lines.toString());
+        assertTrue(lines.contains("cellwatch_gateway_command_ack_seconds_bucket{le=\"60.0\"} 4"), lines.toString());
         final int n = lines.size();
-        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"+Inf\"} 4", lines.get(n - 3));
-        assertEquals("cellwatch_gateway_command_ack_seconds_sum 90.0045", lines.get(n - 2));
-        assertEquals("cellwatch_gateway_command_ack_seconds_count 4", lines.get(n - 1));
+        assertEquals("cellwatch_gateway_command_ack_seconds_bucket{le=\"+Inf\"} 5", lines.get(n - 3));
+        assertEquals("cellwatch_gateway_command_ack_seconds_sum 90.00454", lines.get(n - 2));
+        assertEquals("cellwatch_gateway_command_ack_seconds_count 5", lines.get(n - 1));
         assertEquals(2 + LatencyHistogram.BOUNDS_MICROS.length + 1 + 2, n, "HELP, TYPE, buckets, +Inf, sum, count");
-        assertEquals(4, h.count());
+        assertEquals(5, h.count());
         assertEquals(1, h.negativeCount());
     }
 
