@@ -89,15 +89,27 @@ public final class LiveFeed implements AutoCloseable {
 
     /** A WebSocket handshake completed: send the full snapshot and add the client, on the feed's loop. */
     void join(final Channel ch) {
+        if (!onFeedLoop(() -> joinNow(ch))) {
+            ch.close(); // the HTTP side is shutting down
+        }
+    }
+
+    /**
+     * Runs {@code task} on the feed's loop: now if this is that loop (or the feed is not started), else queued.
+     *
+     * @return false if the loop refused it (shutting down)
+     */
+    private boolean onFeedLoop(final Runnable task) {
         final EventExecutor l = loop;
         if (l == null || l.inEventLoop()) {
-            joinNow(ch);
-            return;
+            task.run();
+            return true;
         }
         try {
-            l.execute(() -> joinNow(ch));
+            l.execute(task);
+            return true;
         } catch (RejectedExecutionException e) {
-            ch.close(); // the HTTP side is shutting down
+            return false;
         }
     }
 
@@ -152,16 +164,8 @@ public final class LiveFeed implements AutoCloseable {
         final Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "alert");
         m.put("alert", ChannelBoard.toMap(av));
-        final EventExecutor l = loop;
-        if (l == null || l.inEventLoop()) {
-            broadcastAlert(m);
-            return;
-        }
-        try {
-            l.execute(() -> broadcastAlert(m));
-        } catch (RejectedExecutionException e) {
-            // the HTTP side is shutting down: there is no screen left to tell (the alert consumer must not fail)
-        }
+        // refused only when the HTTP side is shutting down: no screen is left to tell (the consumer must not fail)
+        onFeedLoop(() -> broadcastAlert(m));
     }
 
     private void broadcastAlert(final Map<String, Object> m) {

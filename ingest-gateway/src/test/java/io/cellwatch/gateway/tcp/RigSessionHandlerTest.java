@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,13 +55,19 @@ class RigSessionHandlerTest {
 
     /** Records what the session published; the test completes each send when it wants. */
     private static final class HandCompletedPublisher implements RecordPublisher {
-        record Sent(String channelId, byte[] value, Completion completion) { }
+        /** {@code key} is null when the session did not pass one. */
+        record Sent(String channelId, byte[] key, byte[] value, Completion completion) { }
 
         final List<Sent> sent = new ArrayList<>();
 
         @Override
         public void publish(final String channelId, final byte[] value, final Completion completion) {
-            sent.add(new Sent(channelId, value, completion));
+            sent.add(new Sent(channelId, null, value, completion));
+        }
+
+        @Override
+        public void publish(final String channelId, final byte[] key, final byte[] value, final Completion completion) {
+            sent.add(new Sent(channelId, key, value, completion));
         }
 
         @Override
@@ -332,6 +339,63 @@ class RigSessionHandlerTest {
     }
 
     @Test
+    void shouldAnswerCompletionsThatArriveTogetherWithOneAckForTheNewestFrame() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(11, 1));
+        ch.writeInbound(samples(12, 1));
+        for (HandCompletedPublisher.Sent sent : publisher.sent) {
+            sent.completion().onComplete(null); // one producer callback batch, before the event loop runs
+        }
+        ch.runPendingTasks();
+        assertEquals(12, ackSequence(read(ch)), "ACKs are cumulative: the newest stored frame covers the others");
+        assertNull(read(ch), "one ACK for the batch");
+        assertEquals(3, metrics.recordsAcknowledged.sum());
+        assertEquals(1, metrics.acksSent.sum());
+    }
+
+    @Test
+    void shouldAckWhatKafkaStoredBeforeAFailureThatArrivesInTheSameBatch() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
+        ch.writeInbound(samples(11, 1));
+        ch.writeInbound(samples(12, 1));
+        publisher.sent.get(0).completion().onComplete(null);
+        publisher.sent.get(1).completion().onComplete(new RuntimeException("broker down"));
+        publisher.sent.get(2).completion().onComplete(null);
+        ch.runPendingTasks();
+        assertEquals(10, ackSequence(read(ch)), "frame 10 was stored before the failure: the rig need not resend it");
+        assertEquals(ErrorCode.UNAVAILABLE.code(), errorCode(read(ch)));
+        assertNull(read(ch), "nothing is acknowledged after the failure, not even frame 12");
+        assertEquals(2, metrics.recordsAcknowledged.sum());
+        assertEquals(1, metrics.recordsFailed.sum());
+    }
+
+    @Test
+    void shouldStampFramesOfOneReadWithOneReceiveTimeAndReadTheClockAgainForTheNextRead() throws InterruptedException {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"), samples(11, 1)); // one socket read, two frames
+        final long first = receivedAtMicros(publisher.sent.get(0));
+        assertEquals(first, receivedAtMicros(publisher.sent.get(1)), "frames of one read arrived together");
+        while (currentMicros() <= first) {
+            Thread.sleep(1); // until the wall clock has moved on
+        }
+        ch.writeInbound(samples(12, 1));
+        assertTrue(receivedAtMicros(publisher.sent.get(2)) > first, "the next read reads the clock again");
+    }
+
+    private static long receivedAtMicros(final HandCompletedPublisher.Sent sent) {
+        final TelemetryRecordFlyweight record = new TelemetryRecordFlyweight();
+        record.wrap(new UnsafeBuffer(sent.value()), 0, sent.value().length);
+        return record.receivedAtMicros();
+    }
+
+    private static long currentMicros() {
+        final java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+
+    @Test
     void shouldStoreTheRigsFrameUnchangedBehindAnEnvelopeKeyedByChannelId() {
         final EmbeddedChannel ch = connected();
         ch.writeInbound(channelFrame(10, 7, "rigA/ch07"));
@@ -340,6 +404,7 @@ class RigSessionHandlerTest {
         ch.writeInbound(samples);
         final HandCompletedPublisher.Sent sent = publisher.sent.get(1);
         assertEquals("rigA/ch07", sent.channelId());
+        assertArrayEquals("rigA/ch07".getBytes(StandardCharsets.UTF_8), sent.key(), "the Kafka key: the channel id");
         final TelemetryRecordFlyweight record = new TelemetryRecordFlyweight();
         record.wrap(new UnsafeBuffer(sent.value()), 0, sent.value().length);
         assertNull(record.validate());
