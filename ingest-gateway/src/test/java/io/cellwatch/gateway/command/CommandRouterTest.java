@@ -129,6 +129,20 @@ class CommandRouterTest {
     }
 
     @Test
+    void shouldMeasureTheDispatchLatencyFromWhenTheConsumerReceivedTheAlert() {
+        final Target rig = new Target("rigA");
+        router.claim("rigA/ch1", rig);
+        // received 20 ms before it reached the router (e.g. parsing, or an earlier record of the same poll)
+        router.deliver(alert("a1", "rigA/ch1", "upper-charge-voltage"), System.nanoTime() - 20_000_000L);
+        router.written("a1");
+        final StringBuilder text = new StringBuilder();
+        metrics.commandDispatchLatency.appendPrometheus(text);
+        assertTrue(text.toString().contains("cellwatch_gateway_command_dispatch_seconds_bucket{le=\"0.01\"} 0\n"),
+            "at least the 20 ms since receipt: " + text);
+        assertTrue(text.toString().contains("cellwatch_gateway_command_dispatch_seconds_count 1\n"), text.toString());
+    }
+
+    @Test
     void shouldRecordDispatchAndAckLatencyOncePerCommandWhenItIsWrittenAndAcknowledged() {
         final Target rig = new Target("rigA");
         router.claim("rigA/ch1", rig);
