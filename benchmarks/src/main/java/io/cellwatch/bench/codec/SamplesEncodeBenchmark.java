@@ -30,10 +30,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@link #flyweight}: ours, {@link SamplesFlyweight#encodeHeader} + {@link SamplesFlyweight#putSample} into a
  *       direct {@link UnsafeBuffer};</li>
+ *   <li>{@link #baselineAgronaChecked}: the flyweight's previous write path, one bounds-checked Agrona put per
+ *       field, kept as the before-figure of the change to {@link SamplesFlyweight#putSample};</li>
  *   <li>{@link #baselineByteBuffer}: the same bytes written with relative puts into a heap little-endian
  *       {@code ByteBuffer}.</li>
  * </ul>
- * {@link Frames#setup} checks that both write identical bytes. A score is per frame; divide by {@code samples}.
+ * {@link Frames#setup} checks that all three write identical bytes. A score is per frame; divide by {@code samples}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -51,6 +53,7 @@ public class SamplesEncodeBenchmark {
 
         SampleSeries series;
         UnsafeBuffer out;
+        UnsafeBuffer checkedOut;
         ByteBuffer baselineOut;
 
         @Setup(Level.Trial)
@@ -58,16 +61,20 @@ public class SamplesEncodeBenchmark {
             series = SampleSeries.generate(samples, 42);
             final int length = SamplesFlyweight.frameLength(samples);
             out = new UnsafeBuffer(BufferUtil.allocateDirectAligned((length + 63) & ~63, 64), 0, length);
+            checkedOut = new UnsafeBuffer(BufferUtil.allocateDirectAligned((length + 63) & ~63, 64), 0, length);
             baselineOut = ByteBuffer.allocate(length).order(BYTE_ORDER);
 
             final int a = encodeFlyweight(this);
             final int b = encodeByteBuffer(this);
+            final int c = encodeAgronaChecked(this);
             final byte[] ours = new byte[a];
             out.getBytes(0, ours);
             final byte[] theirs = new byte[b];
             System.arraycopy(baselineOut.array(), 0, theirs, 0, b);
-            if (a != length || !Arrays.equals(ours, theirs)) {
-                throw new IllegalStateException("the two encoders disagree: " + a + " vs " + b + " bytes");
+            final byte[] checked = new byte[c];
+            checkedOut.getBytes(0, checked);
+            if (a != length || !Arrays.equals(ours, theirs) || !Arrays.equals(ours, checked)) {
+                throw new IllegalStateException("the encoders disagree: " + a + " vs " + b + " vs " + c + " bytes");
             }
         }
     }
@@ -75,6 +82,11 @@ public class SamplesEncodeBenchmark {
     @Benchmark
     public int flyweight(final Frames f) {
         return encodeFlyweight(f);
+    }
+
+    @Benchmark
+    public int baselineAgronaChecked(final Frames f) {
+        return encodeAgronaChecked(f);
     }
 
     @Benchmark
@@ -94,6 +106,36 @@ public class SamplesEncodeBenchmark {
         return length;
     }
 
+    static int encodeAgronaChecked(final Frames f) {
+        final SampleSeries s = f.series;
+        final UnsafeBuffer out = f.checkedOut;
+        final int n = s.count();
+        final int length = SamplesFlyweight.encodeHeader(out, 0, SampleSeries.SEQUENCE, SampleSeries.CHANNEL_NO, n);
+        for (int i = 0; i < n; i++) {
+            putSampleChecked(out, 0, i, s.timestampMicros(i), s.voltage(i), s.current(i), s.cellTemperature(i),
+                s.ambientTemperature(i), s.force(i));
+        }
+        return length;
+    }
+
+    /** {@link SamplesFlyweight#putSample} as it was before its single range check: every field a checked put. */
+    static void putSampleChecked(final UnsafeBuffer buffer, final int offset, final int index,
+                                 final long timestampMicros, final float voltage, final float current,
+                                 final float cellTemperature, final float ambientTemperature, final float force) {
+        final int base = offset + SamplesFlyweight.SAMPLES_OFFSET + index * SamplesFlyweight.SAMPLE_LENGTH;
+        final int flags = flags(cellTemperature, ambientTemperature, force);
+        buffer.putLong(base + SamplesFlyweight.TIMESTAMP_OFFSET, timestampMicros, BYTE_ORDER);
+        buffer.putFloat(base + SamplesFlyweight.VOLTAGE_OFFSET, voltage, BYTE_ORDER);
+        buffer.putFloat(base + SamplesFlyweight.CURRENT_OFFSET, current, BYTE_ORDER);
+        buffer.putFloat(base + SamplesFlyweight.CELL_TEMPERATURE_OFFSET,
+            (flags & SamplesFlyweight.FLAG_CELL_TEMPERATURE) != 0 ? cellTemperature : 0f, BYTE_ORDER);
+        buffer.putFloat(base + SamplesFlyweight.AMBIENT_TEMPERATURE_OFFSET,
+            (flags & SamplesFlyweight.FLAG_AMBIENT) != 0 ? ambientTemperature : 0f, BYTE_ORDER);
+        buffer.putFloat(base + SamplesFlyweight.FORCE_OFFSET,
+            (flags & SamplesFlyweight.FLAG_FORCE) != 0 ? force : 0f, BYTE_ORDER);
+        buffer.putInt(base + SamplesFlyweight.FLAGS_OFFSET, flags, BYTE_ORDER);
+    }
+
     static int encodeByteBuffer(final Frames f) {
         final SampleSeries s = f.series;
         final ByteBuffer out = f.baselineOut;
@@ -111,16 +153,7 @@ public class SamplesEncodeBenchmark {
             final float cellTemperature = s.cellTemperature(i);
             final float ambientTemperature = s.ambientTemperature(i);
             final float force = s.force(i);
-            int flags = 0;
-            if (!Float.isNaN(cellTemperature)) {
-                flags |= SamplesFlyweight.FLAG_CELL_TEMPERATURE;
-            }
-            if (!Float.isNaN(ambientTemperature)) {
-                flags |= SamplesFlyweight.FLAG_AMBIENT;
-            }
-            if (!Float.isNaN(force)) {
-                flags |= SamplesFlyweight.FLAG_FORCE;
-            }
+            final int flags = flags(cellTemperature, ambientTemperature, force);
             out.putLong(s.timestampMicros(i))
                 .putFloat(s.voltage(i))
                 .putFloat(s.current(i))
@@ -130,5 +163,20 @@ public class SamplesEncodeBenchmark {
                 .putInt(flags);
         }
         return out.position();
+    }
+
+    /** The flags word of a sample: which optional values it carries (NaN = absent), as the wire format has it. */
+    private static int flags(final float cellTemperature, final float ambientTemperature, final float force) {
+        int flags = 0;
+        if (!Float.isNaN(cellTemperature)) {
+            flags |= SamplesFlyweight.FLAG_CELL_TEMPERATURE;
+        }
+        if (!Float.isNaN(ambientTemperature)) {
+            flags |= SamplesFlyweight.FLAG_AMBIENT;
+        }
+        if (!Float.isNaN(force)) {
+            flags |= SamplesFlyweight.FLAG_FORCE;
+        }
+        return flags;
     }
 }

@@ -36,10 +36,14 @@ final class CepRunner {
         skip = pattern.getAfterMatchSkipStrategy();
     }
 
-    /** Partial matches and buffered events, for checking that a pattern's state stays bounded. */
-    String debug() throws Exception {
-        return "partial matches " + state.getPartialMatches().size() + ", buffered events "
-            + buffer.getEventsBufferSize();
+    /** Open partial matches, for checking that a pattern's state stays bounded. */
+    int partialMatches() {
+        return state.getPartialMatches().size();
+    }
+
+    /** Events held in the shared buffer, for the same check. */
+    int bufferedEvents() throws Exception {
+        return buffer.getEventsBufferSize();
     }
 
     /** Feeds the readings in order; returns the number of matches (alerts). */

@@ -221,11 +221,26 @@ public final class SamplesFlyweight extends FrameFlyweight {
         return length;
     }
 
-    /** Writes sample {@code index} of the frame at {@code offset}; NaN optional values are written as absent. */
+    /**
+     * Writes sample {@code index} of the frame at {@code offset}; NaN optional values are written as absent.
+     *
+     * <p>One range check for the whole sample, then the seven fields go straight to memory: the same bytes the
+     * buffer's checked puts wrote, without their seven separate checks (see benchmarks/README.md). The check is the
+     * buffer's own {@code checkLimit} on the sample's end, so a fixed buffer throws {@link IndexOutOfBoundsException}
+     * past its capacity and an expandable one grows first, as with the checked puts; a negative offset or index, or
+     * an end beyond {@code int}, throws too. The buffer's array and address are read after that check, since growing
+     * replaces them.
+     */
     public static void putSample(final MutableDirectBuffer buffer, final int offset, final int index,
                                  final long timestampMicros, final float voltage, final float current,
                                  final float cellTemperature, final float ambientTemperature, final float force) {
-        final int base = offset + SAMPLES_OFFSET + index * SAMPLE_LENGTH;
+        final long base = (long) offset + SAMPLES_OFFSET + (long) index * SAMPLE_LENGTH;
+        final long end = base + SAMPLE_LENGTH;
+        if (offset < 0 || index < 0 || end > Integer.MAX_VALUE) {
+            throw new IndexOutOfBoundsException("sample " + index + " of the frame at " + offset
+                + " lies outside any buffer");
+        }
+        buffer.checkLimit((int) end);
         int flags = 0;
         if (!Float.isNaN(cellTemperature)) {
             flags |= FLAG_CELL_TEMPERATURE;
@@ -236,13 +251,24 @@ public final class SamplesFlyweight extends FrameFlyweight {
         if (!Float.isNaN(force)) {
             flags |= FLAG_FORCE;
         }
-        buffer.putLong(base + TIMESTAMP_OFFSET, timestampMicros, BYTE_ORDER);
-        buffer.putFloat(base + VOLTAGE_OFFSET, voltage, BYTE_ORDER);
-        buffer.putFloat(base + CURRENT_OFFSET, current, BYTE_ORDER);
-        buffer.putFloat(base + CELL_TEMPERATURE_OFFSET, (flags & FLAG_CELL_TEMPERATURE) != 0 ? cellTemperature : 0f, BYTE_ORDER);
-        buffer.putFloat(base + AMBIENT_TEMPERATURE_OFFSET, (flags & FLAG_AMBIENT) != 0 ? ambientTemperature : 0f, BYTE_ORDER);
-        buffer.putFloat(base + FORCE_OFFSET, (flags & FLAG_FORCE) != 0 ? force : 0f, BYTE_ORDER);
-        buffer.putInt(base + FLAGS_OFFSET, flags, BYTE_ORDER);
+        final byte[] array = buffer.byteArray();
+        final long address = buffer.addressOffset() + base;
+        UnsafeApi.putLong(array, address + TIMESTAMP_OFFSET, SWAP ? Long.reverseBytes(timestampMicros) : timestampMicros);
+        putFloat(array, address + VOLTAGE_OFFSET, voltage);
+        putFloat(array, address + CURRENT_OFFSET, current);
+        putFloat(array, address + CELL_TEMPERATURE_OFFSET, (flags & FLAG_CELL_TEMPERATURE) != 0 ? cellTemperature : 0f);
+        putFloat(array, address + AMBIENT_TEMPERATURE_OFFSET, (flags & FLAG_AMBIENT) != 0 ? ambientTemperature : 0f);
+        putFloat(array, address + FORCE_OFFSET, (flags & FLAG_FORCE) != 0 ? force : 0f);
+        UnsafeApi.putInt(array, address + FLAGS_OFFSET, SWAP ? Integer.reverseBytes(flags) : flags);
+    }
+
+    /** The raw bits, as the buffer's {@code putFloat} writes them (a NaN's payload included). */
+    private static void putFloat(final byte[] array, final long address, final float value) {
+        if (SWAP) {
+            UnsafeApi.putInt(array, address, Integer.reverseBytes(Float.floatToRawIntBits(value)));
+        } else {
+            UnsafeApi.putFloat(array, address, value);
+        }
     }
 
     static ErrorCode validate(final DirectBuffer buffer, final int offset, final int length) {

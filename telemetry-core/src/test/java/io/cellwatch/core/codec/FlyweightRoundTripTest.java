@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,6 +15,7 @@ import io.cellwatch.core.alert.StopAction;
 import io.cellwatch.core.model.CellForm;
 import io.cellwatch.core.model.ChannelDeclaration;
 import io.cellwatch.core.model.MarkType;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -265,6 +269,55 @@ class FlyweightRoundTripTest {
         assertEquals(21.5f, samples.ambientTemperature(0, samples.flags(0)));
         assertEquals(Float.NaN, samples.force(0, samples.flags(0)));
         assertEquals(300f, samples.force(1, samples.flags(1)));
+    }
+
+    @Test
+    void shouldWriteASampleAsLittleEndianFieldsAndNothingAroundIt() {
+        // Off-heap and on-heap buffers, at an odd offset: the bytes are the layout of the class comment, written
+        // here independently with a little-endian ByteBuffer; the bytes around the sample stay untouched.
+        final float nanWithPayload = Float.intBitsToFloat(0x7fc0_1234);
+        for (MutableDirectBuffer target : new MutableDirectBuffer[] {
+            new UnsafeBuffer(new byte[256]), new UnsafeBuffer(ByteBuffer.allocateDirect(256))}) {
+            target.setMemory(0, 256, (byte) 0x5A);
+            SamplesFlyweight.putSample(target, AT, 2, -3_000_123L, nanWithPayload, -2.5f, 26.75f, Float.NaN, 812.5f);
+            final ByteBuffer expected = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
+            Arrays.fill(expected.array(), (byte) 0x5A);
+            final int base = AT + SamplesFlyweight.SAMPLES_OFFSET + 2 * SamplesFlyweight.SAMPLE_LENGTH;
+            expected.putLong(base, -3_000_123L).putInt(base + 8, 0x7fc0_1234).putFloat(base + 12, -2.5f)
+                .putFloat(base + 16, 26.75f).putFloat(base + 20, 0f).putFloat(base + 24, 812.5f)
+                .putInt(base + 28, SamplesFlyweight.FLAG_CELL_TEMPERATURE | SamplesFlyweight.FLAG_FORCE);
+            final byte[] actual = new byte[256];
+            target.getBytes(0, actual);
+            assertArrayEquals(expected.array(), actual);
+        }
+    }
+
+    @Test
+    void shouldRefuseASampleOutsideAFixedBufferAndWriteNothing() {
+        final UnsafeBuffer small = new UnsafeBuffer(new byte[SamplesFlyweight.frameLength(2) + 31]);
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> SamplesFlyweight.putSample(small, 0, 2, 7L, 3.9f, 0f, 25f, 22f, 1f));
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> SamplesFlyweight.putSample(small, 0, -1, 7L, 3.9f, 0f, 25f, 22f, 1f));
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> SamplesFlyweight.putSample(small, Integer.MAX_VALUE - 8, 0, 7L, 3.9f, 0f, 25f, 22f, 1f));
+        assertArrayEquals(new byte[small.capacity()], small.byteArray(), "a refused sample wrote some of its bytes");
+        SamplesFlyweight.putSample(small, 0, 1, 7L, 3.9f, 0f, 25f, 22f, 1f); // the last whole sample still fits
+    }
+
+    @Test
+    void shouldGrowAnExpandableBufferToHoldTheSample() {
+        final ExpandableArrayBuffer growing = new ExpandableArrayBuffer(16);
+        final int length = SamplesFlyweight.encodeHeader(growing, 0, 5L, 2, 3);
+        for (int i = 0; i < 3; i++) {
+            SamplesFlyweight.putSample(growing, 0, i, 100L + i, 4f + i, 1f, 25f, Float.NaN, Float.NaN);
+        }
+        assertTrue(growing.capacity() >= length);
+        assertEquals(length, FrameValidator.check(growing, 0, length, MAX));
+        final SamplesFlyweight samples = new SamplesFlyweight().wrap(growing, 0);
+        assertEquals(102L, samples.timestampMicros(2));
+        assertEquals(6f, samples.voltage(2));
+        assertEquals(25f, samples.cellTemperature(2));
     }
 
     @Test
