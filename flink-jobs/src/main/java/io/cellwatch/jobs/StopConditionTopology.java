@@ -32,12 +32,24 @@ public final class StopConditionTopology {
                                                           final Source<TelemetryRecord, ?, ?> source,
                                                           final Sink<Alert> alertSink,
                                                           final Sink<DeadLetter> deadLetterSink) {
+        return build(env, source, alertSink, deadLetterSink, true);
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, Source, Sink, Sink)}; {@code chainAtParallelismOne} false keeps the
+     * keyBy at parallelism 1 too (the "before" of benchmarks/README.md, JobEdgeRun).
+     */
+    public static SingleOutputStreamOperator<Alert> build(final StreamExecutionEnvironment env,
+                                                          final Source<TelemetryRecord, ?, ?> source,
+                                                          final Sink<Alert> alertSink,
+                                                          final Sink<DeadLetter> deadLetterSink,
+                                                          final boolean chainAtParallelismOne) {
         // Rules run on each channel's own sample timestamps inside the keyed function; the records themselves carry
         // no event-time semantics Flink needs to know about.
         final DataStream<TelemetryRecord> records = env
             .fromSource(source, WatermarkStrategy.noWatermarks(), "telemetry-source")
             .uid("telemetry-source");
-        final boolean chained = env.getParallelism() == 1;
+        final boolean chained = chainAtParallelismOne && env.getParallelism() == 1;
         final SingleOutputStreamOperator<Alert> alerts = keyByChannel(records, chained)
             .process(new StopConditionFunction(chained))
             .name("stop-conditions")
