@@ -31,7 +31,7 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /**
  * The stop-condition topology at parallelism 1 on a MiniCluster, fed {@code records} generated 100-sample records
  * (round robin over {@code channels} channels, rising sequence numbers and sample times), in three forms run
- * interleaved, {@code rounds} times (after one warm-up round):
+ * interleaved in an order that rotates from round to round, {@code rounds} times (after one warm-up round):
  * <ul>
  *   <li>{@code chained}: the job as built now, source chained into stop-conditions, no serialisation;</li>
  *   <li>{@code keyByOurs}: keyBy as before, records across the edge with TelemetryRecordSerializer;</li>
@@ -59,7 +59,8 @@ public final class JobEdgeRun {
             .setConfiguration(new Configuration()).setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
             cluster.start();
             for (int round = 0; round <= rounds; round++) {
-                for (String form : forms) {
+                for (int slot = 0; slot < forms.length; slot++) {
+                    final String form = forms[(slot + round) % forms.length]; // rotated: no form always runs first
                     final double[] r = run(cluster, form, records, channels);
                     System.out.printf(Locale.ROOT, "%s round %d %-10s wall %6.0f ms  cpu %6.0f ms  %7.0f cpu-ns/record"
                             + "  %5.1f cpu-ns/sample  others %.2f cores%n", round == 0 ? "warm-up" : "measure", round, form,
