@@ -41,6 +41,9 @@ public final class StopConditionFunction extends KeyedProcessFunction<String, Te
     /** Timers are rounded up to this granularity (ms) so a channel holds few distinct timers. */
     static final long TIMER_GRANULARITY_MS = 100;
 
+    /** Set when the input is keyed only by declaration, which is correct only at parallelism 1 (see the topology). */
+    private final boolean singleSubtaskOnly;
+
     private transient ValueState<ChannelState> state;
     private transient ChannelEvaluator evaluator;
     private transient UnsafeBuffer view;
@@ -53,8 +56,26 @@ public final class StopConditionFunction extends KeyedProcessFunction<String, Te
     private transient Counter deadLetters;
     private transient Counter alertsRaised;
 
+    /** For input that went through a keyBy: runs at any parallelism. */
+    public StopConditionFunction() {
+        this(false);
+    }
+
+    /**
+     * @param singleSubtaskOnly true if the input is keyed by declaration only (StopConditionTopology at parallelism
+     *                          1); the function then refuses to run as more than one subtask
+     */
+    public StopConditionFunction(final boolean singleSubtaskOnly) {
+        this.singleSubtaskOnly = singleSubtaskOnly;
+    }
+
     @Override
     public void open(final OpenContext openContext) {
+        final int subtasks = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        if (singleSubtaskOnly && subtasks != 1) {
+            throw new IllegalStateException("stop-conditions was built for parallelism 1 (its input is not"
+                + " redistributed by key) but runs as " + subtasks + " subtasks; rebuild the job for that parallelism");
+        }
         state = getRuntimeContext().getState(new ValueStateDescriptor<>("channel", ChannelState.class));
         evaluator = ChannelEvaluator.withBuiltInLibrary();
         view = new UnsafeBuffer(0, 0);
