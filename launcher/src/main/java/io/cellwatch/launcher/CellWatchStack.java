@@ -28,6 +28,7 @@ public final class CellWatchStack implements AutoCloseable {
 
     private final LauncherConfig config;
     private EmbeddedKafkaBroker broker;
+    private List<String> brokerJvmArgs = List.of();
     private String bootstrapServers;
     private CellWatchGateway gateway;
     private JobClient job;
@@ -37,15 +38,25 @@ public final class CellWatchStack implements AutoCloseable {
         this.config = config;
     }
 
+    /**
+     * Extra options for the embedded broker's JVM (after its defaults; a heap size or collector replaces the
+     * default one), e.g. {@code -XX:+UseZGC} for the load harness. Call before {@link #start}.
+     */
+    public CellWatchStack brokerJvmArgs(final List<String> args) {
+        this.brokerJvmArgs = List.copyOf(args);
+        return this;
+    }
+
     /** Starts everything; {@code progress} gets one line per step (null for none). */
     public CellWatchStack start(final PrintStream progress) throws Exception {
         if (config.embeddedKafka()) {
             step(progress, "starting Kafka broker (KRaft, data in " + config.dataDir().resolve("kafka") + ") ...");
             Files.createDirectories(config.dataDir());
-            broker = EmbeddedKafkaBroker.builder()
+            final EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder()
                 .dataDirectory(config.dataDir().resolve("kafka").toAbsolutePath())
-                .port(config.kafkaPort())
-                .start();
+                .port(config.kafkaPort());
+            brokerJvmArgs.forEach(b::jvmArg);
+            broker = b.start();
             bootstrapServers = broker.bootstrapServers();
         } else {
             bootstrapServers = config.gateway().bootstrapServers();

@@ -2,8 +2,10 @@ package io.cellwatch.bench.load;
 
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.cellwatch.core.config.Settings;
@@ -19,13 +21,14 @@ import io.cellwatch.launcher.LauncherConfig;
 final class CellWatchPipeline implements PipelineUnderTest {
     private final CellWatchStack stack;
 
-    CellWatchPipeline(final Path dataDir, final PrintStream progress) throws Exception {
+    CellWatchPipeline(final Path dataDir, final List<String> brokerJvmArgs, final PrintStream progress)
+        throws Exception {
         final LauncherConfig config = LauncherConfig.from(Settings.of(Map.of(
             LauncherConfig.DATA_DIR, dataDir.toString(),
             "gateway.rig-port", "0",
             "gateway.http-port", "0",
             "job.transactional-id-prefix", "load-" + System.nanoTime())));
-        final CellWatchStack s = new CellWatchStack(config);
+        final CellWatchStack s = new CellWatchStack(config).brokerJvmArgs(brokerJvmArgs);
         try {
             s.start(progress);
         } catch (Exception e) {
@@ -46,6 +49,18 @@ final class CellWatchPipeline implements PipelineUnderTest {
         pids.put("harness JVM (rigs + gateway + Flink MiniCluster)", ProcessHandle.current().pid());
         stack.broker().pid().ifPresent(pid -> pids.put("Kafka broker JVM", pid));
         return pids;
+    }
+
+    @Override
+    public URI metricsUri() {
+        final InetSocketAddress http = stack.gateway().httpAddress();
+        if (http == null) {
+            return null;
+        }
+        // the rig and HTTP ports are on the loopback here unless the gateway binds every address
+        final String host = http.getAddress().isAnyLocalAddress() ? "127.0.0.1" : http.getAddress().getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getPort()
+            + "/metrics");
     }
 
     @Override

@@ -80,20 +80,25 @@ public final class LoadHarness {
             progress.printf("load: %,d samples/s offered; warm-up %d s, measuring %d s, drain %d s%n",
                 o.offeredSamplesPerSecond(), o.warmupSeconds(), o.durationSeconds(), o.drainSeconds());
 
+            final GatewayScrape scrape = pipeline.metricsUri() == null ? null : new GatewayScrape(pipeline.metricsUri());
             sleepUntil(clock.windowStartNanos());
             final MachineSnapshot before = MachineSnapshot.take();
             final long ackedBefore = fleet.allSamplesAcked();
             final long[] gcFrom = gcLogs.stream().mapToLong(GcLog::size).toArray();
+            if (scrape != null) {
+                scrape.windowStarts(); // after the CPU snapshot: the scrape's own cost falls into the window, once
+            }
             sleepUntil(clock.windowEndNanos());
             final MachineSnapshot after = MachineSnapshot.take();
             final long ackedDuringWindow = fleet.allSamplesAcked() - ackedBefore;
             final long[] gcTo = gcLogs.stream().mapToLong(GcLog::size).toArray();
+            final List<LoadResult.GatewayLatency> gateway = scrape == null ? List.of() : scrape.windowEnds();
             progress.println("window over; draining ...");
             sender.join();
             awaitAcks(fleet, TimeUnit.SECONDS.toNanos(10));
             fleet.close();
             return result(o, pipeline, startedUtc, clock, fleet, before, after, ackedDuringWindow, gcLogs, gcFrom,
-                gcTo);
+                gcTo, gateway, scrape == null ? null : scrape.error());
         }
     }
 
@@ -114,10 +119,11 @@ public final class LoadHarness {
     }
 
     private static PipelineUnderTest start(final LoadOptions o, final PrintStream progress) throws Exception {
-        if ("naive".equals(o.pipeline())) {
-            return new NaivePipeline(o.dataDir(), progress);
-        }
-        return new CellWatchPipeline(o.dataDir(), progress);
+        return switch (o.pipeline()) {
+            case "naive" -> new NaivePipeline(o.dataDir(), o.brokerJvmArgs(), progress);
+            case "floor" -> new FloorPipeline(progress);
+            default -> new CellWatchPipeline(o.dataDir(), o.brokerJvmArgs(), progress);
+        };
     }
 
     private static void awaitAcks(final Fleet fleet, final long timeoutNanos) throws InterruptedException {
@@ -134,7 +140,8 @@ public final class LoadHarness {
                                      final LatencyClock clock, final Fleet fleet, final MachineSnapshot before,
                                      final MachineSnapshot after, final long ackedDuringWindow,
                                      final List<GcLog> gcLogs, final long[] gcFrom,
-                                     final long[] gcTo) {
+                                     final long[] gcTo, final List<LoadResult.GatewayLatency> gateway,
+                                     final String gatewayError) {
         final Histogram ack = new Histogram(3_600_000_000_000L, 3);
         final Histogram cmd = new Histogram(3_600_000_000_000L, 3);
         long acked = 0;
@@ -179,7 +186,7 @@ public final class LoadHarness {
             ackedDuringWindow == 0 ? Double.NaN : (double) ours / ackedDuringWindow,
             ackedDuringWindow == 0 ? Double.NaN : (double) (ours - fleet.senderCpuNanos) / ackedDuringWindow,
             after.otherCoresSince(before), after.stealCoresSince(before), before.loadAverage(), after.loadAverage(),
-            gc, failure == null ? null : failure.toString());
+            gc, o.brokerJvmArgs(), gateway, gatewayError, failure == null ? null : failure.toString());
     }
 
     private static String cpuModel() {

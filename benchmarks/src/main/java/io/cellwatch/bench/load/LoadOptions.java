@@ -1,6 +1,7 @@
 package io.cellwatch.bench.load;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,14 +25,21 @@ import io.cellwatch.core.config.ConfigException;
  * @param dataDir         where the embedded broker keeps its data (deleted before the run)
  * @param jsonOut         where to write the results as JSON (null for none)
  * @param jfr             record JFR (profile settings) in every JVM over the window, into the data directory
+ * @param brokerJvmArgs   extra options for the Kafka broker's child JVM (a heap size or collector replaces the
+ *                        broker's default one), e.g. {@code -XX:+UseZGC}
  */
 record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFrame, int rigs, int tripChannels,
                    int tripEveryMs, int warmupSeconds, int durationSeconds, int drainSeconds, Path dataDir,
-                   Path jsonOut, boolean jfr) {
+                   Path jsonOut, boolean jfr, List<String> brokerJvmArgs) {
 
-    static final List<String> PIPELINES = List.of("cellwatch", "naive");
+    static final List<String> PIPELINES = List.of("cellwatch", "naive", "floor");
+    private static final String BROKER_JVM_ARG = "--broker-jvm-arg";
 
     LoadOptions {
+        brokerJvmArgs = List.copyOf(brokerJvmArgs);
+        if (!brokerJvmArgs.isEmpty() && "floor".equals(pipeline)) {
+            throw new ConfigException("--broker-jvm-arg: the floor pipeline has no broker");
+        }
         if (!PIPELINES.contains(pipeline)) {
             throw new ConfigException("--pipeline must be one of " + PIPELINES + ", got '" + pipeline + "'");
         }
@@ -58,12 +66,16 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
         return String.join("\n",
             "usage: java -cp <classpath> io.cellwatch.bench.load.LoadHarness [--key=value ...]",
             "",
-            "Starts the embedded CellWatch stack (Kafka broker child JVM, gateway, Flink MiniCluster job), drives an",
-            "open-loop load from a simulated fleet of rigs and prints throughput, latency (from each frame's intended",
-            "send time, so no coordinated omission), CPU per sample over all processes, heap and GC pauses.",
+            "Starts a pipeline (by default the embedded CellWatch stack: Kafka broker child JVM, gateway, Flink",
+            "MiniCluster job), drives an open-loop load from a simulated fleet of rigs and prints throughput, latency",
+            "(from each frame's intended send time, so no coordinated omission), CPU per sample over all processes,",
+            "heap and GC pauses.",
             "",
-            "  --pipeline=cellwatch|naive   cellwatch: the real stack; naive: one JSON Kafka record per sample and",
-            "                               Flink CEP on raw samples (the baseline)          (default cellwatch)",
+            "  --pipeline=cellwatch|naive|floor",
+            "                               cellwatch: the real stack; naive: one JSON Kafka record per sample and",
+            "                               Flink CEP on raw samples (the baseline); floor: one raw NIO thread that",
+            "                               decodes, runs the rule, ACKs and commands (no Kafka, no Flink: the least",
+            "                               any design could do here)                        (default cellwatch)",
             "  --channels=N                 channels in the fleet                             (default 200)",
             "  --rate-hz=N                  samples/s per channel, must divide 1000000       (default 1000)",
             "  --samples-per-frame=N        samples per SAMPLES frame, 1..4096                (default 100)",
@@ -77,6 +89,8 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             "  --data-dir=DIR               embedded broker data, deleted first   (default target/load-data)",
             "  --json=FILE                  also write the results as JSON",
             "  --jfr                        JFR-record every JVM over the window (DATA-DIR/window-PID.jfr)",
+            "  --broker-jvm-arg=OPTION      an option for the Kafka broker's JVM, repeatable, e.g. -XX:+UseZGC or",
+            "                               -Xmx1g; replaces the default collector (G1) or heap (512m, fixed)",
             "  --help                       this text",
             "",
             "Offered load = channels x rate-hz samples/s, e.g. --channels=1000 --rate-hz=1000 (1 M/s) or",
@@ -85,7 +99,22 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
 
     /** Parses the arguments; null when {@code --help} was asked for. */
     static LoadOptions parse(final String[] args) {
-        final CommandLine cl = CommandLine.parse(args, List.of("help", "jfr"));
+        // taken out first: CommandLine keeps only the last value of a repeated flag
+        final List<String> brokerJvmArgs = new ArrayList<>();
+        final List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith(BROKER_JVM_ARG + "=")) {
+                brokerJvmArgs.add(args[i].substring(BROKER_JVM_ARG.length() + 1));
+            } else if (args[i].equals(BROKER_JVM_ARG) && i + 1 < args.length) {
+                brokerJvmArgs.add(args[++i]);
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        if (brokerJvmArgs.stream().anyMatch(a -> !a.startsWith("-"))) {
+            throw new ConfigException("--broker-jvm-arg must be a JVM option starting with '-', got " + brokerJvmArgs);
+        }
+        final CommandLine cl = CommandLine.parse(rest.toArray(String[]::new), List.of("help", "jfr"));
         if (cl.takeSwitch("help")) {
             return null;
         }
@@ -109,7 +138,7 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             throw new ConfigException("unknown flag(s) " + cl.flags().keySet() + "; see --help");
         }
         return new LoadOptions(pipeline, channels, rate, spf, rigs, trips, tripEvery, warmup, duration, drain, data,
-            json == null ? null : Path.of(json), jfr);
+            json == null ? null : Path.of(json), jfr, brokerJvmArgs);
     }
 
     private static String take(final CommandLine cl, final String name, final String fallback) {

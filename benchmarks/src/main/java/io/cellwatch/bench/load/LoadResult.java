@@ -17,7 +17,8 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
                   long duplicateCommands, Latency senderLag,
                   List<Cpu> cpu, double cpuNanosPerSample, double cpuNanosPerSampleWithoutSender,
                   double otherCores, double stealCores, String loadAverageBefore, String loadAverageAfter,
-                  List<Gc> gc, String failure) {
+                  List<Gc> gc, List<String> brokerJvmArgs, List<GatewayLatency> gatewayLatency,
+                  String gatewayMetricsError, String failure) {
 
     /** Percentiles of one histogram of nanoseconds, in ms. */
     record Latency(long count, double p50, double p99, double p999, double max) {
@@ -43,6 +44,28 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
     /** GC pauses of one JVM over the window, from its GC log. */
     record Gc(String process, long pid, int pauses, double totalPauseMs, double maxPauseMs, String maxPauseKind,
               long maxHeapBeforeGcMb, long maxHeapAfterGcMb, long heapCapacityMb, String error) {
+    }
+
+    /**
+     * One of the gateway's own latency histograms over the window (its {@code /metrics} scraped at the window's
+     * start and end). Quantiles are bucket upper bounds, so they depend on the gateway's buckets.
+     *
+     * @param fractionWithin1ms share of the window's observations at or below 1 ms (from the largest bucket bound
+     *                          not above 1 ms)
+     */
+    record GatewayLatency(String family, long count, double fractionWithin1ms, double p50UpperBoundMs,
+                          double p99UpperBoundMs, double p999UpperBoundMs, String bucketsMs) {
+        static GatewayLatency of(final PrometheusHistogram window) {
+            return new GatewayLatency(window.family(), window.count(), window.fractionAtOrBelow(0.001),
+                window.upperBoundOfQuantile(0.50) * 1000, window.upperBoundOfQuantile(0.99) * 1000,
+                window.upperBoundOfQuantile(0.999) * 1000, window.bucketsMs());
+        }
+
+        String line() {
+            return count == 0 ? "none in the window" : String.format(Locale.ROOT,
+                "%,d in the window; %.2f%% <= 1 ms; p50 <= %.3f, p99 <= %.3f, p99.9 <= %.3f ms; buckets %s",
+                count, fractionWithin1ms * 100, p50UpperBoundMs, p99UpperBoundMs, p999UpperBoundMs, bucketsMs);
+        }
     }
 
     String text() {
@@ -81,6 +104,15 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
                         + "capacity %d MB%n", g.process, g.pauses, g.totalPauseMs, g.maxPauseMs, g.maxPauseKind,
                     g.maxHeapBeforeGcMb, g.maxHeapAfterGcMb, g.heapCapacityMb));
             }
+        }
+        if (!brokerJvmArgs.isEmpty()) {
+            b.append("broker JVM options added: ").append(String.join(" ", brokerJvmArgs)).append('\n');
+        }
+        for (GatewayLatency g : gatewayLatency) {
+            b.append("gateway ").append(g.family).append(": ").append(g.line()).append('\n');
+        }
+        if (gatewayMetricsError != null) {
+            b.append("gateway /metrics: ").append(gatewayMetricsError).append('\n');
         }
         if (failure != null) {
             b.append("FAILURE: ").append(failure).append('\n');

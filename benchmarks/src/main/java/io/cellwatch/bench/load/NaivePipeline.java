@@ -49,11 +49,13 @@ final class NaivePipeline implements PipelineUnderTest {
     private NaiveGateway gateway;
     private JobClient job;
 
-    NaivePipeline(final Path dataDir, final PrintStream progress) throws Exception {
+    NaivePipeline(final Path dataDir, final List<String> brokerJvmArgs, final PrintStream progress) throws Exception {
         Files.createDirectories(dataDir);
         progress.println("starting Kafka broker ...");
-        broker = EmbeddedKafkaBroker.builder().dataDirectory(dataDir.resolve("kafka").toAbsolutePath()).port(0)
-            .start();
+        final EmbeddedKafkaBroker.Builder b = EmbeddedKafkaBroker.builder()
+            .dataDirectory(dataDir.resolve("kafka").toAbsolutePath()).port(0);
+        brokerJvmArgs.forEach(b::jvmArg);
+        broker = b.start();
         try {
             KafkaTopics.createTopics(broker.bootstrapServers(), List.of(new NewTopic(SAMPLES, 4, (short) 1),
                 new NewTopic(ALERTS, 2, (short) 1)));

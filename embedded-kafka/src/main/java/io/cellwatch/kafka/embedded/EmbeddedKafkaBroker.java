@@ -70,11 +70,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     static final BuildTimeClasspath BROKER_CLASSPATH = BuildTimeClasspath.of(EmbeddedKafkaBroker.class,
             "the Kafka broker classpath", "embedded-kafka", "broker.classpath", "broker-runtime.classpath");
 
-    /** A small heap keeps a test broker cheap on a 2-core machine; G1 keeps its pauses short. */
-    private static final List<String> DEFAULT_JVM_ARGS = List.of(
-            "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-            // An out-of-memory broker must die visibly rather than limp on.
-            "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true");
     /** The storage formatter is a short command-line tool. */
     private static final List<String> FORMATTER_JVM_ARGS = List.of("-Xmx256m", "-XX:+UseSerialGC");
 
@@ -386,8 +381,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // classpath, never the caller's whole jar (which may be a shaded jar with other versions of the broker's
         // dependencies).
         Process p = launch(child("kafka.Kafka", classpath)
-                .jvmArgs(DEFAULT_JVM_ARGS)
-                .jvmArgs(extraJvmArgs) // after the defaults, so that e.g. a caller's -Xmx wins
+                .jvmArgs(BrokerJvmArgs.merge(extraJvmArgs)) // a caller's heap size or collector replaces ours
                 .jvmArgs(commonSystemProperties())
                 .watchParent(launcherDirectory())
                 .arg(serverPropertiesFile().toString()));
@@ -607,8 +601,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         /**
-         * Adds an option for the broker JVM, after the defaults ({@code -Xmx512m -XX:+UseG1GC ...}), so it can
-         * override them, e.g. {@code -Xmx1g} for a benchmark.
+         * Adds an option for the broker JVM, after the defaults ({@code -Xms512m -Xmx512m -XX:+AlwaysPreTouch
+         * -XX:+UseG1GC ...}), so it can override them, e.g. {@code -Xmx1g} (then also the initial heap) or
+         * {@code -XX:+UseZGC} (then instead of G1) for a benchmark.
          *
          * @param arg the JVM option
          * @return this builder

@@ -1,0 +1,27 @@
+package io.cellwatch.bench.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+
+import io.cellwatch.core.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class LoadOptionsTest {
+
+    @Test
+    void shouldKeepEveryBrokerJvmArgInOrderWhenRepeated() {
+        final LoadOptions o = LoadOptions.parse(new String[] {"--broker-jvm-arg=-XX:+UseZGC", "--channels=10",
+            "--broker-jvm-arg", "-Xmx1g"});
+        assertEquals(List.of("-XX:+UseZGC", "-Xmx1g"), o.brokerJvmArgs());
+        assertEquals(10, o.channels());
+    }
+
+    @Test
+    void shouldRefuseBrokerJvmArgWhenTheFloorHasNoBrokerOrTheValueIsNoOption() {
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--pipeline=floor",
+            "--broker-jvm-arg=-XX:+UseZGC"}));
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--broker-jvm-arg=UseZGC"}));
+    }
+}
