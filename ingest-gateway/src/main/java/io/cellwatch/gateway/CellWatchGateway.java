@@ -63,7 +63,7 @@ public final class CellWatchGateway implements AutoCloseable {
         final SslContext rigTls = ServerTlsContexts.rig(config.tls());
         final SslContext httpTls = ServerTlsContexts.http(config.tls());
         publisher = new KafkaRecordPublisher(config.bootstrapServers(), config.samplesTopic(),
-            "cellwatch-gateway-" + config.instanceId());
+            "cellwatch-gateway-" + config.instanceId(), config.kafkaCompression());
         router = new CommandRouter(metrics, board::alert, this::publishEscalation, config.commandResendMillis(),
             config.commandDeadlineMillis(), config.commandHoldMillis()).start();
         commands = new AlertCommandConsumer(config.bootstrapServers(), config.alertsTopic(),

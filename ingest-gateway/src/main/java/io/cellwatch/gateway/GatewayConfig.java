@@ -37,6 +37,7 @@ import io.cellwatch.gateway.tls.TlsConfig;
  * @param lineProtocolTcpMaxLine   longest raw-TCP line accepted, bytes; a longer one closes the connection
  * @param commandHoldMillis        an alert for a channel no connection here holds waits this long for its rig to
  *                                 declare the channel here (rig between gateways); 0 = do not wait
+ * @param kafkaCompression         compression of the gateway's Kafka batches (none, gzip, snappy, lz4, zstd)
  * @param tls                      TLS on the rig and HTTP ports ({@link TlsConfig#KEYS})
  * @param limits                   what one connection may ask of the gateway ({@link ConnectionLimits#KEYS})
  */
@@ -45,7 +46,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
                             int maxUnackedFrames, Map<String, String> rigTokens, int httpPort,
                             Map<String, String> operatorTokens, int commandResendMillis,
                             int commandDeadlineMillis, int lineProtocolTcpPort, String lineProtocolTcpPrecision,
-                            int lineProtocolTcpMaxLine, int commandHoldMillis, TlsConfig tls,
+                            int lineProtocolTcpMaxLine, int commandHoldMillis, String kafkaCompression, TlsConfig tls,
                             ConnectionLimits limits) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
@@ -66,12 +67,14 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public static final String LINE_PROTOCOL_TCP_PRECISION = "gateway.line-protocol-tcp-precision";
     public static final String LINE_PROTOCOL_TCP_MAX_LINE = "gateway.line-protocol-tcp-max-line-length";
     public static final String COMMAND_HOLD = "gateway.command-hold-ms";
+    public static final String KAFKA_COMPRESSION = "gateway.kafka-compression";
+    private static final List<String> COMPRESSION_TYPES = List.of("none", "gzip", "snappy", "lz4", "zstd");
 
     /** Every key this config reads. */
     public static final List<String> KEYS = Stream.of(List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
         OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE, LINE_PROTOCOL_TCP_PORT, LINE_PROTOCOL_TCP_PRECISION,
-        LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD), TlsConfig.KEYS,
+        LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD, KAFKA_COMPRESSION), TlsConfig.KEYS,
         ConnectionLimits.KEYS).flatMap(List::stream).toList();
 
     public static final int DEFAULT_RIG_PORT = 7411;
@@ -109,6 +112,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             lineProtocolPrecision(s),
             s.integer(LINE_PROTOCOL_TCP_MAX_LINE, 65_536, 256, 8 * 1024 * 1024),
             s.integer(COMMAND_HOLD, 10_000, 0, 600_000),
+            kafkaCompression(s),
             TlsConfig.from(s),
             ConnectionLimits.from(s));
         if (c.lineProtocolTcpPort() >= 0 && !c.rigTokens().isEmpty()) {
@@ -126,6 +130,15 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             throw s.invalid(LINE_PROTOCOL_TCP_PRECISION, "must be ns, us, ms or s");
         }
         return p;
+    }
+
+    /** One of Kafka's compression types; the producer would only refuse a bad one when the gateway starts. */
+    private static String kafkaCompression(final Settings s) {
+        final String c = s.string(KAFKA_COMPRESSION, "lz4");
+        if (!COMPRESSION_TYPES.contains(c)) {
+            throw s.invalid(KAFKA_COMPRESSION, "must be one of " + String.join(", ", COMPRESSION_TYPES));
+        }
+        return c;
     }
 
     /** Parses {@code rigA:secret1,rigB:secret2}. */
@@ -151,6 +164,6 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
             heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
             commandDeadlineMillis, lineProtocolTcpPort, lineProtocolTcpPrecision, lineProtocolTcpMaxLine,
-            commandHoldMillis, tls, limits);
+            commandHoldMillis, kafkaCompression, tls, limits);
     }
 }

@@ -10,7 +10,7 @@ import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
 import org.junit.jupiter.api.Test;
 
-/** The gateway keys added for raw-TCP line protocol and held commands: defaults and refusals. */
+/** Gateway keys with rules beyond a number range (raw-TCP line protocol, held commands, Kafka compression): defaults and refusals. */
 class GatewayConfigTest {
 
     @Test
@@ -20,6 +20,17 @@ class GatewayConfigTest {
         assertEquals("ns", c.lineProtocolTcpPrecision());
         assertEquals(65_536, c.lineProtocolTcpMaxLine());
         assertEquals(10_000, c.commandHoldMillis());
+        assertEquals("lz4", c.kafkaCompression());
+    }
+
+    @Test
+    void shouldTakeAKafkaCompressionTypeAndRefuseAnUnknownOneNamingTheValue() {
+        assertEquals("none", GatewayConfig.from(Settings.of(Map.of(GatewayConfig.KAFKA_COMPRESSION, "none")))
+            .kafkaCompression());
+        final ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.from(Settings.of(Map.of(
+            GatewayConfig.KAFKA_COMPRESSION, "brotli"))));
+        assertTrue(e.getMessage().contains(GatewayConfig.KAFKA_COMPRESSION) && e.getMessage().contains("brotli"),
+            e.getMessage());
     }
 
     @Test

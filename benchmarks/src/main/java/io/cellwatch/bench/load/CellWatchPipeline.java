@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,15 @@ import io.cellwatch.launcher.LauncherConfig;
 final class CellWatchPipeline implements PipelineUnderTest {
     private final CellWatchStack stack;
 
-    CellWatchPipeline(final Path dataDir, final List<String> brokerJvmArgs, final PrintStream progress)
-        throws Exception {
-        final LauncherConfig config = LauncherConfig.from(Settings.of(Map.of(
+    CellWatchPipeline(final Path dataDir, final List<String> brokerJvmArgs, final Map<String, String> settings,
+                      final PrintStream progress) throws Exception {
+        final Map<String, String> all = new HashMap<>(Map.of(
             LauncherConfig.DATA_DIR, dataDir.toString(),
             "gateway.rig-port", "0",
             "gateway.http-port", "0",
-            "job.transactional-id-prefix", "load-" + System.nanoTime())));
+            "job.transactional-id-prefix", "load-" + System.nanoTime()));
+        all.putAll(settings); // the run's --set flags win
+        final LauncherConfig config = LauncherConfig.from(Settings.of(all));
         final CellWatchStack s = new CellWatchStack(config).brokerJvmArgs(brokerJvmArgs);
         try {
             s.start(progress);

@@ -46,6 +46,7 @@ public final class LoadHarness {
             System.out.println(LoadOptions.usage());
             return;
         }
+        System.out.println("load-harness " + String.join(" ", args)); // the output names the run's flags
         final LoadResult result = run(options, System.out);
         System.out.println(result.text());
         if (options.jsonOut() != null) {
@@ -122,7 +123,7 @@ public final class LoadHarness {
         return switch (o.pipeline()) {
             case "naive" -> new NaivePipeline(o.dataDir(), o.brokerJvmArgs(), progress);
             case "floor" -> new FloorPipeline(progress);
-            default -> new CellWatchPipeline(o.dataDir(), o.brokerJvmArgs(), progress);
+            default -> new CellWatchPipeline(o.dataDir(), o.brokerJvmArgs(), o.stackSettings(), progress);
         };
     }
 

@@ -2,8 +2,10 @@ package io.cellwatch.bench.load;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.cellwatch.core.config.CommandLine;
 import io.cellwatch.core.config.ConfigException;
@@ -27,16 +29,24 @@ import io.cellwatch.core.config.ConfigException;
  * @param jfr             record JFR (profile settings) in every JVM over the window, into the data directory
  * @param brokerJvmArgs   extra options for the Kafka broker's child JVM (a heap size or collector replaces the
  *                        broker's default one), e.g. {@code -XX:+UseZGC}
+ * @param stackSettings   settings for the CellWatch stack on top of the harness's own (docs/config.md), e.g.
+ *                        {@code gateway.kafka-compression=none}
  */
 record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFrame, int rigs, int tripChannels,
                    int tripEveryMs, int warmupSeconds, int durationSeconds, int drainSeconds, Path dataDir,
-                   Path jsonOut, boolean jfr, List<String> brokerJvmArgs) {
+                   Path jsonOut, boolean jfr, List<String> brokerJvmArgs,
+                   Map<String, String> stackSettings) {
 
     static final List<String> PIPELINES = List.of("cellwatch", "naive", "floor");
     private static final String BROKER_JVM_ARG = "--broker-jvm-arg";
+    private static final String SET = "--set";
 
     LoadOptions {
         brokerJvmArgs = List.copyOf(brokerJvmArgs);
+        stackSettings = Map.copyOf(stackSettings);
+        if (!stackSettings.isEmpty() && !"cellwatch".equals(pipeline)) {
+            throw new ConfigException("--set: only the cellwatch pipeline reads CellWatch settings, got " + stackSettings);
+        }
         if (!brokerJvmArgs.isEmpty() && "floor".equals(pipeline)) {
             throw new ConfigException("--broker-jvm-arg: the floor pipeline has no broker");
         }
@@ -91,6 +101,8 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             "  --jfr                        JFR-record every JVM over the window (DATA-DIR/window-PID.jfr)",
             "  --broker-jvm-arg=OPTION      an option for the Kafka broker's JVM, repeatable, e.g. -XX:+UseZGC or",
             "                               -Xmx1g; replaces the default collector (G1) or heap (512m, fixed)",
+            "  --set=KEY=VALUE              a CellWatch setting (docs/config.md) for the cellwatch pipeline,",
+            "                               repeatable, e.g. --set=gateway.kafka-compression=none",
             "  --help                       this text",
             "",
             "Offered load = channels x rate-hz samples/s, e.g. --channels=1000 --rate-hz=1000 (1 M/s) or",
@@ -101,9 +113,17 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
     static LoadOptions parse(final String[] args) {
         // taken out first: CommandLine keeps only the last value of a repeated flag
         final List<String> brokerJvmArgs = new ArrayList<>();
+        final Map<String, String> stackSettings = new LinkedHashMap<>();
         final List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith(BROKER_JVM_ARG + "=")) {
+            if (args[i].startsWith(SET + "=")) {
+                final String kv = args[i].substring(SET.length() + 1);
+                final int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigException("--set must be --set=KEY=VALUE, got '" + args[i] + "'");
+                }
+                stackSettings.put(kv.substring(0, eq), kv.substring(eq + 1));
+            } else if (args[i].startsWith(BROKER_JVM_ARG + "=")) {
                 brokerJvmArgs.add(args[i].substring(BROKER_JVM_ARG.length() + 1));
             } else if (args[i].equals(BROKER_JVM_ARG) && i + 1 < args.length) {
                 brokerJvmArgs.add(args[++i]);
@@ -138,7 +158,7 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             throw new ConfigException("unknown flag(s) " + cl.flags().keySet() + "; see --help");
         }
         return new LoadOptions(pipeline, channels, rate, spf, rigs, trips, tripEvery, warmup, duration, drain, data,
-            json == null ? null : Path.of(json), jfr, brokerJvmArgs);
+            json == null ? null : Path.of(json), jfr, brokerJvmArgs, stackSettings);
     }
 
     private static String take(final CommandLine cl, final String name, final String fallback) {

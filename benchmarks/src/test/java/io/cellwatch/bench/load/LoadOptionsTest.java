@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.Map;
 
 import io.cellwatch.core.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -23,5 +24,16 @@ class LoadOptionsTest {
         assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--pipeline=floor",
             "--broker-jvm-arg=-XX:+UseZGC"}));
         assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--broker-jvm-arg=UseZGC"}));
+    }
+
+    @Test
+    void shouldPassEverySetFlagToTheCellWatchPipelineAndRefuseItElsewhereOrMalformed() {
+        final LoadOptions o = LoadOptions.parse(new String[] {"--set=gateway.kafka-compression=none",
+            "--set=job.checkpoint-interval-ms=5000"});
+        assertEquals(Map.of("gateway.kafka-compression", "none", "job.checkpoint-interval-ms", "5000"),
+            o.stackSettings());
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--pipeline=naive",
+            "--set=gateway.kafka-compression=none"}));
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--set=gateway.kafka-compression"}));
     }
 }

@@ -18,7 +18,19 @@ public final class KafkaRecordPublisher implements RecordPublisher {
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
 
+    /** With the default compression, lz4. */
     public KafkaRecordPublisher(final String bootstrapServers, final String topic, final String clientId) {
+        this(bootstrapServers, topic, clientId, "lz4");
+    }
+
+    /**
+     * @param compression Kafka's {@code compression.type}. lz4 is the default: frames of float samples shrink a little
+     *                    and the network between rigs, gateway and brokers is what a plant pays for. With everything on
+     *                    one box, "none" saves the CPU of compressing here, validating on the broker and decompressing
+     *                    in the job (see benchmarks/README.md)
+     */
+    public KafkaRecordPublisher(final String bootstrapServers, final String topic, final String clientId,
+                                final String compression) {
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -29,7 +41,7 @@ public final class KafkaRecordPublisher implements RecordPublisher {
         // without adding noticeable latency to the ACK.
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         // send() may block the event loop while metadata is fetched or the buffer is full; keep that bounded.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
