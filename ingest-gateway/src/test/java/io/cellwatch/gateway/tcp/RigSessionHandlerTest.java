@@ -406,12 +406,13 @@ class RigSessionHandlerTest {
     void shouldRefuseAFrameWhoseNewestSampleIsTooFarAheadEvenWhenItIsNotTheLast() {
         final EmbeddedChannel ch = connected();
         final long nowMicros = System.currentTimeMillis() * 1000;
+        final ByteBuf channel = channelFrame(10, 1, "rigA/ch01"); // (before the samples: both are encoded in scratch)
         final int len = SamplesFlyweight.encodeHeader(scratch, 0, 11, 1, 3);
         SamplesFlyweight.putSample(scratch, 0, 0, nowMicros, 4.1f, 1f, 25f, Float.NaN, Float.NaN);
         SamplesFlyweight.putSample(scratch, 0, 1, nowMicros + 30L * 86_400_000_000L, 4.2f, 1f, 25f, Float.NaN,
             Float.NaN);
         SamplesFlyweight.putSample(scratch, 0, 2, nowMicros + 1_000, 4.3f, 1f, 25f, Float.NaN, Float.NaN);
-        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"), frame(len));
+        ch.writeInbound(channel, frame(len));
         assertEquals(ErrorCode.TIMESTAMP_IN_FUTURE.code(), errorCode(read(ch)));
         assertEquals(1, publisher.sent.size(), "only the CHANNEL frame is stored");
         assertEquals(0L, metrics.snapshot().get("samples_in"), "a refused frame's samples are not counted");
