@@ -97,6 +97,15 @@ public final class ChannelBoard {
      * the handle stays valid and the per-frame map lookup is saved).
      */
     public void samples(final ChannelView v, final SamplesFlyweight f, final long wallMillis) {
+        samples(v, f, new SamplesFrameScan().scan(f), wallMillis);
+    }
+
+    /**
+     * The same, with the frame already scanned by the caller ({@code scan} must come from this frame), so the rig
+     * session's one pass over the samples serves both its own checks and the board.
+     */
+    public void samples(final ChannelView v, final SamplesFlyweight f, final SamplesFrameScan scan,
+                        final long wallMillis) {
         final int n = f.sampleCount();
         if (n == 0) {
             return;
@@ -104,7 +113,7 @@ public final class ChannelBoard {
         synchronized (v) {
             // once per frame, not per sample: the history keeps per 500 ms bucket only min/max voltage and the
             // last current and temperatures, and a frame's samples all land in the bucket of its receive time
-            v.addFrame(wallMillis, f, n);
+            v.addFrame(wallMillis, f, n, scan);
             final int last = n - 1;
             final int flags = f.flags(last);
             v.voltage = f.voltage(last);

@@ -53,37 +53,33 @@ public final class ChannelView {
     }
 
     /**
-     * Adds one SAMPLES frame, all of it received at {@code wallMillis}, to the history: one pass over the voltages for
-     * the bucket's min and max, and the frame's last sample for current and temperatures (allocation-free).
+     * Adds one SAMPLES frame, all of it received at {@code wallMillis}, to the history: the bucket's min and max
+     * voltage from the frame's {@code scan} (no pass of its own over the samples), and the frame's last sample for
+     * current and temperatures (allocation-free).
      *
      * <p>Gives exactly what adding the samples one by one gave: a new bucket starts from the frame's first voltage,
-     * an existing one folds the frame into its min and max with the same comparisons, so an absent (NaN) voltage
-     * is skipped except as a bucket's first value.
+     * and the frame's range folds in with the same strict comparisons, so an absent (NaN) voltage is skipped except
+     * as a bucket's first value (the scan's range has no NaN in it, and its +/-infinity when the frame has no
+     * voltage changes nothing).
      */
-    void addFrame(final long wallMillis, final SamplesFlyweight f, final int n) {
+    void addFrame(final long wallMillis, final SamplesFlyweight f, final int n, final SamplesFrameScan scan) {
         final long start = wallMillis - Math.floorMod(wallMillis, BUCKET_MILLIS);
         float min;
         float max;
-        int from;
         if (newest < 0 || bucketStart[newest] != start) {
             newest = (newest + 1) % BUCKETS;
             bucketStart[newest] = start;
             min = f.voltage(0);
             max = min;
-            from = 1;
         } else {
             min = vMin[newest];
             max = vMax[newest];
-            from = 0;
         }
-        for (int i = from; i < n; i++) {
-            final float v = f.voltage(i);
-            if (v < min) {
-                min = v;
-            }
-            if (v > max) {
-                max = v;
-            }
+        if (scan.minVoltage() < min) {
+            min = scan.minVoltage();
+        }
+        if (scan.maxVoltage() > max) {
+            max = scan.maxVoltage();
         }
         vMin[newest] = min;
         vMax[newest] = max;

@@ -28,6 +28,12 @@ public final class RigFrameDecoder extends ByteToMessageDecoder {
     private final GatewayMetrics metrics;
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private boolean failed;
+    /**
+     * Frames cut since the last {@link #flushFrameCount()}, added to {@link GatewayMetrics#framesIn} once per socket
+     * read (and when the connection ends) instead of one shared-counter update per frame, so a scrape of /metrics
+     * lags by at most the frames of one read.
+     */
+    private long uncountedFrames;
 
     public RigFrameDecoder(final int maxFrameLength, final GatewayMetrics metrics) {
         this.maxFrameLength = maxFrameLength;
@@ -60,8 +66,33 @@ public final class RigFrameDecoder extends ByteToMessageDecoder {
                 reject(ctx, in, body);
                 return;
             }
-            metrics.framesIn.increment();
+            uncountedFrames++;
             out.add(in.readRetainedSlice(length));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception {
+        flushFrameCount(); // before the session sees the read complete
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+        super.channelInactive(ctx); // may still cut frames from what was left
+        flushFrameCount();
+    }
+
+    @Override
+    protected void handlerRemoved0(final ChannelHandlerContext ctx) throws Exception {
+        flushFrameCount();
+        super.handlerRemoved0(ctx);
+    }
+
+    private void flushFrameCount() {
+        if (uncountedFrames != 0) {
+            metrics.framesIn.add(uncountedFrames);
+            uncountedFrames = 0;
         }
     }
 

@@ -29,6 +29,7 @@ import io.cellwatch.core.rules.RuleParameters;
 import io.cellwatch.gateway.GatewayConfig;
 import io.cellwatch.gateway.board.ChannelBoard;
 import io.cellwatch.gateway.board.ChannelView;
+import io.cellwatch.gateway.board.SamplesFrameScan;
 import io.cellwatch.gateway.command.CommandRouter;
 import io.cellwatch.gateway.command.CommandTarget;
 import io.cellwatch.gateway.kafka.RecordPublisher;
@@ -74,6 +75,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final HelloFlyweight hello = new HelloFlyweight();
     private final ChannelFlyweight channelFrame = new ChannelFlyweight();
     private final SamplesFlyweight samples = new SamplesFlyweight();
+    private final SamplesFrameScan scan = new SamplesFrameScan();
     private final MarkFlyweight mark = new MarkFlyweight();
     private final CommandAckFlyweight commandAck = new CommandAckFlyweight();
     private final ErrorFlyweight errorFrame = new ErrorFlyweight();
@@ -104,6 +106,15 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private boolean backpressured;
     /** Reading is paused because the connection is over its sample rate. */
     private boolean throttled;
+    /**
+     * Samples and records of this read not yet added to {@link GatewayMetrics#samplesIn} and
+     * {@link GatewayMetrics#recordsSent}: plain fields of the event loop instead of two shared-counter updates per
+     * frame. {@link #flushCounts()} adds them when the read completes, before any Kafka completion is counted, and
+     * when the connection closes, so a scrape of /metrics lags by at most the frames of one socket read and never
+     * sees more records acknowledged than sent.
+     */
+    private long unflushedSamples;
+    private long unflushedRecords;
 
     /** A declared channel: its declaration, its Kafka key, and its view on the live board. */
     private record SessionChannel(ChannelDeclaration declaration, byte[] key, ChannelView boardView) { }
@@ -163,6 +174,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
+        flushCounts();
         metrics.connectionsActive.decrement();
         for (String channelId : channelNoById.keySet()) {
             router.release(channelId, this);
@@ -180,6 +192,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     @Override
     public void channelReadComplete(final ChannelHandlerContext ctx) throws Exception {
         readMicros = NO_TIME; // the next read reads the clock again
+        flushCounts();
         super.channelReadComplete(ctx);
     }
 
@@ -289,15 +302,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         if (!checkSequence(samples.sequence())) {
             return;
         }
-        long newest = Long.MIN_VALUE;
-        for (int i = 0, n = samples.sampleCount(); i < n; i++) {
-            newest = Math.max(newest, samples.timestampMicros(i));
-        }
-        if (!checkNotInFuture(newest, "a sample of channel " + samples.channelNo())) {
+        scan.scan(samples); // the one pass over the samples, for the future-time check and the board
+        if (!checkNotInFuture(scan.newestMicros(), "a sample of channel " + samples.channelNo())) {
             return;
         }
-        metrics.samplesIn.add(samples.sampleCount());
-        board.samples(c.boardView(), samples, receivedMicros() / 1000);
+        unflushedSamples += samples.sampleCount();
+        board.samples(c.boardView(), samples, scan, receivedMicros() / 1000);
         publish(c, samples.sequence(), frame);
         charge(samples.sampleCount());
     }
@@ -375,7 +385,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             updateAutoRead();
             metrics.backpressurePauses.increment();
         }
-        metrics.recordsSent.increment();
+        unflushedRecords++;
         publisher.publish(c.declaration().channelId(), c.key(), value, pending);
     }
 
@@ -386,6 +396,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
      */
     private void handleCompletions() {
         completionsScheduled.set(false); // before polling: a completion offered after this schedules another run
+        flushCounts(); // (a no-op after a completed read) records are counted as sent before they are as acknowledged
         int stored = 0;
         for (PendingFrame p = completed.poll(); p != null; p = completed.poll()) {
             if (p.failure == null) {
@@ -410,6 +421,18 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         if (backpressured && unacked.size() <= config.maxUnackedFrames() / 2) {
             backpressured = false;
             updateAutoRead();
+        }
+    }
+
+    /** Adds this connection's uncounted samples and records to the shared counters (event loop only). */
+    private void flushCounts() {
+        if (unflushedRecords != 0) {
+            metrics.recordsSent.add(unflushedRecords);
+            unflushedRecords = 0;
+        }
+        if (unflushedSamples != 0) {
+            metrics.samplesIn.add(unflushedSamples);
+            unflushedSamples = 0;
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import io.cellwatch.core.codec.SamplesFlyweight;
 import io.cellwatch.core.model.CellForm;
@@ -93,5 +94,57 @@ class ChannelBoardTest {
         assertEquals(1, changed.size());
         assertEquals(4.2, (Double) changed.get(0).get("voltage"), 1e-6);
         assertTrue(board.channelSnapshots(board.version()).isEmpty());
+    }
+
+    /**
+     * The board takes each frame's voltage range from the session's one scan of the frame; it must give exactly the
+     * buckets that folding the samples one by one (the board's rule before the scan existed) gives, including absent
+     * (NaN) voltages anywhere and infinities, in frames that open a bucket or add to one.
+     */
+    @Test
+    void shouldKeepTheSameBucketsAsFoldingEverySampleOneByOne() {
+        final float[] values = {4.1f, 4.2f, 3.9f, Float.NaN, 0.0f, -0.0f, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY, 4.25f};
+        final Random random = new Random(7);
+        final SamplesFrameScan scan = new SamplesFrameScan();
+        final List<float[]> expected = new java.util.ArrayList<>(); // {bucket start, min, max} per bucket
+        long wall = BUCKET;
+        for (int frameNo = 0; frameNo < 400; frameNo++) {
+            wall += random.nextInt(3) == 0 ? ChannelView.BUCKET_MILLIS : 1; // a new bucket about every third frame
+            final float[] volts = new float[1 + random.nextInt(5)];
+            for (int k = 0; k < volts.length; k++) {
+                volts[k] = values[random.nextInt(values.length)];
+            }
+            final SamplesFlyweight f = frame(volts);
+            board.samples(view, f, scan.scan(f), wall);
+            float[] b = expected.isEmpty() ? null : expected.get(expected.size() - 1);
+            int from = 0;
+            if (b == null || b[0] != (float) (wall - wall % ChannelView.BUCKET_MILLIS - BUCKET)) {
+                b = new float[] {(float) (wall - wall % ChannelView.BUCKET_MILLIS - BUCKET), volts[0], volts[0]};
+                expected.add(b);
+                from = 1;
+            }
+            for (int k = from; k < volts.length; k++) { // the per-sample rule: strict comparisons
+                if (volts[k] < b[1]) {
+                    b[1] = volts[k];
+                }
+                if (volts[k] > b[2]) {
+                    b[2] = volts[k];
+                }
+            }
+        }
+        @SuppressWarnings("unchecked")
+        final List<Object[]> history = (List<Object[]>) board.channelWithHistory(CHANNEL).get("history");
+        final List<float[]> kept = expected.subList(Math.max(0, expected.size() - ChannelView.BUCKETS), expected.size());
+        assertEquals(kept.size(), history.size());
+        for (int i = 0; i < kept.size(); i++) {
+            assertEquals(shown(kept.get(i)[1]), history.get(i)[1], "min of bucket " + i);
+            assertEquals(shown(kept.get(i)[2]), history.get(i)[2], "max of bucket " + i);
+        }
+    }
+
+    /** A reading as the board shows it (rounded to 1e-6; absent and infinite ones null). */
+    private static Double shown(final float v) {
+        return Float.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null;
     }
 }

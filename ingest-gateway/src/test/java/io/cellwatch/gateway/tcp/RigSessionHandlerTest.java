@@ -384,6 +384,43 @@ class RigSessionHandlerTest {
         assertTrue(receivedAtMicros(publisher.sent.get(2)) > first, "the next read reads the clock again");
     }
 
+    @Test
+    void shouldCountTheSamplesAndRecordsOfAReadOnMetricsAndTheBoardWhenTheReadCompletes() {
+        final EmbeddedChannel ch = connected();
+        ch.writeInbound(channelFrame(10, 1, "rigA/ch01"), samples(11, 1), samples(12, 1)); // one socket read
+        assertEquals(4L, metrics.snapshot().get("samples_in"), "both frames' samples, visible once the read completed");
+        assertEquals(3L, metrics.snapshot().get("records_sent"));
+        final List<?> history = (List<?>) board.channelWithHistory("rigA/ch01").get("history");
+        assertEquals(1, history.size(), "both frames landed in the receive time's bucket");
+        assertEquals(4.1, (Double) ((Object[]) history.get(0))[1], 1e-6, "min voltage");
+        assertEquals(4.2, (Double) ((Object[]) history.get(0))[2], 1e-6, "max voltage");
+        publisher.sent.forEach(s -> s.completion().onComplete(null));
+        ch.runPendingTasks();
+        assertEquals(3L, metrics.snapshot().get("records_acknowledged"));
+        ch.writeInbound(samples(13, 1));
+        assertEquals(6L, metrics.snapshot().get("samples_in"), "the next read adds its own");
+        assertEquals(4L, metrics.snapshot().get("records_sent"));
+    }
+
+    @Test
+    void shouldRefuseAFrameWhoseNewestSampleIsTooFarAheadEvenWhenItIsNotTheLast() {
+        final EmbeddedChannel ch = connected();
+        final long nowMicros = System.currentTimeMillis() * 1000;
+        final ByteBuf channel = channelFrame(10, 1, "rigA/ch01"); // (before the samples: both are encoded in scratch)
+        final int len = SamplesFlyweight.encodeHeader(scratch, 0, 11, 1, 3);
+        SamplesFlyweight.putSample(scratch, 0, 0, nowMicros, 4.1f, 1f, 25f, Float.NaN, Float.NaN);
+        SamplesFlyweight.putSample(scratch, 0, 1, nowMicros + 30L * 86_400_000_000L, 4.2f, 1f, 25f, Float.NaN,
+            Float.NaN);
+        SamplesFlyweight.putSample(scratch, 0, 2, nowMicros + 1_000, 4.3f, 1f, 25f, Float.NaN, Float.NaN);
+        ch.writeInbound(channel, frame(len));
+        assertEquals(ErrorCode.TIMESTAMP_IN_FUTURE.code(), errorCode(read(ch)));
+        assertEquals(1, publisher.sent.size(), "only the CHANNEL frame is stored");
+        assertEquals(0L, metrics.snapshot().get("samples_in"), "a refused frame's samples are not counted");
+        assertEquals(1L, metrics.snapshot().get("records_sent"));
+        assertTrue(((List<?>) board.channelWithHistory("rigA/ch01").get("history")).isEmpty(),
+            "a refused frame does not reach the board");
+    }
+
     private static long receivedAtMicros(final HandCompletedPublisher.Sent sent) {
         final TelemetryRecordFlyweight record = new TelemetryRecordFlyweight();
         record.wrap(new UnsafeBuffer(sent.value()), 0, sent.value().length);
