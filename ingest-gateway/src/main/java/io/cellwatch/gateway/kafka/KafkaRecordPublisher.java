@@ -24,10 +24,9 @@ public final class KafkaRecordPublisher implements RecordPublisher {
     }
 
     /**
-     * @param compression Kafka's {@code compression.type}. lz4 is the default: frames of float samples shrink a little
-     *                    and the network between rigs, gateway and brokers is what a plant pays for. With everything on
-     *                    one box, "none" saves the CPU of compressing here, validating on the broker and decompressing
-     *                    in the job (see benchmarks/README.md)
+     * @param compression Kafka's {@code compression.type}. lz4 is the default: cheap to compress and decompress, and
+     *                    the broker then moves and stores fewer bytes; even with everything on one box "none" was
+     *                    measured worse (benchmarks/README.md, load matrix m1)
      */
     public KafkaRecordPublisher(final String bootstrapServers, final String topic, final String clientId,
                                 final String compression) {
