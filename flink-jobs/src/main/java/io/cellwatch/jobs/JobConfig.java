@@ -19,10 +19,15 @@ import io.cellwatch.core.config.Settings;
  * @param transactionalIdPrefix prefix of the sink's transactional ids; unique per job on a cluster
  * @param parallelism           operator parallelism
  * @param maxParallelism        number of key groups: the upper bound of any future rescaling
+ * @param sourceFetchMinBytes   the source's Kafka fetch.min.bytes: the broker answers a fetch once this much data is
+ *                              there (or the wait below is over); 1 = at once, Kafka's default
+ * @param sourceFetchMaxWaitMs  the source's Kafka fetch.max.wait.ms: the longest the broker holds a fetch for the
+ *                              bytes above (Kafka's default 500)
  */
 public record JobConfig(String bootstrapServers, String samplesTopic, String alertsTopic, String deadLettersTopic,
                         String groupId, long checkpointIntervalMs, boolean exactlyOnce, String transactionalIdPrefix,
-                        int parallelism, int maxParallelism) implements Serializable {
+                        int parallelism, int maxParallelism, int sourceFetchMinBytes, int sourceFetchMaxWaitMs)
+    implements Serializable {
 
     public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap-servers";
     public static final String SAMPLES_TOPIC = "topics.samples";
@@ -34,9 +39,12 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String ale
     public static final String TRANSACTIONAL_ID_PREFIX = "job.transactional-id-prefix";
     public static final String PARALLELISM = "job.parallelism";
     public static final String MAX_PARALLELISM = "job.max-parallelism";
+    public static final String SOURCE_FETCH_MIN_BYTES = "job.source-fetch-min-bytes";
+    public static final String SOURCE_FETCH_MAX_WAIT = "job.source-fetch-max-wait-ms";
 
     public static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, SAMPLES_TOPIC, ALERTS_TOPIC, DEAD_LETTERS_TOPIC,
-        GROUP_ID, CHECKPOINT_INTERVAL, DELIVERY, TRANSACTIONAL_ID_PREFIX, PARALLELISM, MAX_PARALLELISM);
+        GROUP_ID, CHECKPOINT_INTERVAL, DELIVERY, TRANSACTIONAL_ID_PREFIX, PARALLELISM, MAX_PARALLELISM,
+        SOURCE_FETCH_MIN_BYTES, SOURCE_FETCH_MAX_WAIT);
 
     public static final String DEFAULT_DEAD_LETTERS_TOPIC = "cellwatch.dead-letters";
 
@@ -60,11 +68,13 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String ale
             delivery.equals("exactly-once"),
             s.string(TRANSACTIONAL_ID_PREFIX, "cellwatch-stop-conditions"),
             parallelism,
-            maxParallelism);
+            maxParallelism,
+            s.integer(SOURCE_FETCH_MIN_BYTES, 1, 1, 52_428_800),
+            s.integer(SOURCE_FETCH_MAX_WAIT, 500, 0, 60_000));
     }
 
     public JobConfig withBootstrapServers(final String servers) {
         return new JobConfig(servers, samplesTopic, alertsTopic, deadLettersTopic, groupId, checkpointIntervalMs,
-            exactlyOnce, transactionalIdPrefix, parallelism, maxParallelism);
+            exactlyOnce, transactionalIdPrefix, parallelism, maxParallelism, sourceFetchMinBytes, sourceFetchMaxWaitMs);
     }
 }

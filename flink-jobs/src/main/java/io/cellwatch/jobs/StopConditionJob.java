@@ -96,6 +96,8 @@ public final class StopConditionJob {
             .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setDeserializer(new TelemetryRecordDeserializer())
             .setProperty("partition.discovery.interval.ms", "60000")
+            .setProperty("fetch.min.bytes", Integer.toString(config.sourceFetchMinBytes()))
+            .setProperty("fetch.max.wait.ms", Integer.toString(config.sourceFetchMaxWaitMs()))
             .build();
         final KafkaSink<Alert> alerts = KafkaSink.<Alert>builder()
             .setBootstrapServers(config.bootstrapServers())
@@ -128,6 +130,8 @@ public final class StopConditionJob {
             "  --" + JobConfig.DELIVERY + "=exactly-once|at-least-once (default exactly-once)",
             "  --" + JobConfig.TRANSACTIONAL_ID_PREFIX + "=NAME  (default cellwatch-stop-conditions)",
             "  --" + JobConfig.PARALLELISM + "=N                (default 1)",
-            "  --" + JobConfig.MAX_PARALLELISM + "=N            (default 128)");
+            "  --" + JobConfig.MAX_PARALLELISM + "=N            (default 128)",
+            "  --" + JobConfig.SOURCE_FETCH_MIN_BYTES + "=N     (default 1)",
+            "  --" + JobConfig.SOURCE_FETCH_MAX_WAIT + "=MS   (default 500)");
     }
 }
