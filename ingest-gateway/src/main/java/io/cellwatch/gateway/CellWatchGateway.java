@@ -69,7 +69,7 @@ public final class CellWatchGateway implements AutoCloseable {
         commands = new AlertCommandConsumer(config.bootstrapServers(), config.alertsTopic(),
             "cellwatch-gateway-" + config.instanceId(), router, metrics);
         commands.start();
-        server = new NettyServer(0);
+        server = new NettyServer(config.ioThreads());
         rigAddress = server.bind(config.bindAddress(), config.rigPort(),
             new RigChannelInitializer(config, publisher, router, metrics, board, rigTls));
         LOG.info("gateway {} listening for rigs on {}{}", config.instanceId(), rigAddress,

@@ -40,6 +40,7 @@ import io.cellwatch.gateway.tls.TlsConfig;
  * @param kafkaCompression         compression of the gateway's Kafka batches (none, gzip, snappy, lz4, zstd)
  * @param tls                      TLS on the rig and HTTP ports ({@link TlsConfig#KEYS})
  * @param limits                   what one connection may ask of the gateway ({@link ConnectionLimits#KEYS})
+ * @param ioThreads                event-loop threads serving the rig connections; 0 = Netty's default (2 x cores)
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
@@ -47,7 +48,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
                             Map<String, String> operatorTokens, int commandResendMillis,
                             int commandDeadlineMillis, int lineProtocolTcpPort, String lineProtocolTcpPrecision,
                             int lineProtocolTcpMaxLine, int commandHoldMillis, String kafkaCompression, TlsConfig tls,
-                            ConnectionLimits limits) {
+                            ConnectionLimits limits, int ioThreads) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -68,13 +69,14 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
     public static final String LINE_PROTOCOL_TCP_MAX_LINE = "gateway.line-protocol-tcp-max-line-length";
     public static final String COMMAND_HOLD = "gateway.command-hold-ms";
     public static final String KAFKA_COMPRESSION = "gateway.kafka-compression";
+    public static final String IO_THREADS = "gateway.io-threads";
     private static final List<String> COMPRESSION_TYPES = List.of("none", "gzip", "snappy", "lz4", "zstd");
 
     /** Every key this config reads. */
     public static final List<String> KEYS = Stream.of(List.of(BIND_ADDRESS, RIG_PORT, BOOTSTRAP_SERVERS, SAMPLES_TOPIC,
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
         OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE, LINE_PROTOCOL_TCP_PORT, LINE_PROTOCOL_TCP_PRECISION,
-        LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD, KAFKA_COMPRESSION), TlsConfig.KEYS,
+        LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD, KAFKA_COMPRESSION, IO_THREADS), TlsConfig.KEYS,
         ConnectionLimits.KEYS).flatMap(List::stream).toList();
 
     public static final int DEFAULT_RIG_PORT = 7411;
@@ -114,7 +116,8 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             s.integer(COMMAND_HOLD, 10_000, 0, 600_000),
             kafkaCompression(s),
             TlsConfig.from(s),
-            ConnectionLimits.from(s));
+            ConnectionLimits.from(s),
+            s.integer(IO_THREADS, 0, 0, 256));
         if (c.lineProtocolTcpPort() >= 0 && !c.rigTokens().isEmpty()) {
             // raw TCP line protocol carries no credentials: it would let anyone write any rig's channels
             throw s.invalid(LINE_PROTOCOL_TCP_PORT, "must be -1 (off) while " + RIG_TOKENS + " is set: raw TCP "
@@ -164,6 +167,6 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
             heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
             commandDeadlineMillis, lineProtocolTcpPort, lineProtocolTcpPrecision, lineProtocolTcpMaxLine,
-            commandHoldMillis, kafkaCompression, tls, limits);
+            commandHoldMillis, kafkaCompression, tls, limits, ioThreads);
     }
 }

@@ -34,6 +34,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldUseNettysDefaultLoopCountUnlessIoThreadsIsSetAndRefuseANegativeOneNamingTheValue() {
+        assertEquals(0, GatewayConfig.from(Settings.of(Map.of())).ioThreads());
+        assertEquals(1, GatewayConfig.from(Settings.of(Map.of(GatewayConfig.IO_THREADS, "1"))).ioThreads());
+        final ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.from(Settings.of(Map.of(
+            GatewayConfig.IO_THREADS, "-2"))));
+        assertTrue(e.getMessage().contains(GatewayConfig.IO_THREADS) && e.getMessage().contains("-2"), e.getMessage());
+    }
+
+    @Test
     void shouldRefuseRawTcpLineProtocolWhenRigsAuthenticate() {
         final ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.from(Settings.of(Map.of(
             GatewayConfig.LINE_PROTOCOL_TCP_PORT, "8094", GatewayConfig.RIG_TOKENS, "rigA:secret"))));

@@ -30,6 +30,9 @@ import org.HdrHistogram.Histogram;
  * frames due inside the window are measured; CPU, GC and interference are taken over the window.
  */
 public final class LoadHarness {
+    /** Thread groups below this share of a core are left out of the report. */
+    private static final double THREAD_GROUP_MIN_CORES = 0.01;
+
     private LoadHarness() {
     }
 
@@ -84,6 +87,7 @@ public final class LoadHarness {
             final GatewayScrape scrape = pipeline.metricsUri() == null ? null : new GatewayScrape(pipeline.metricsUri());
             sleepUntil(clock.windowStartNanos());
             final MachineSnapshot before = MachineSnapshot.take();
+            final ThreadCpu threadsBefore = ThreadCpu.take(before.cpuNanosByPid().keySet());
             final long ackedBefore = fleet.allSamplesAcked();
             final long[] gcFrom = gcLogs.stream().mapToLong(GcLog::size).toArray();
             if (scrape != null) {
@@ -91,6 +95,7 @@ public final class LoadHarness {
             }
             sleepUntil(clock.windowEndNanos());
             final MachineSnapshot after = MachineSnapshot.take();
+            final ThreadCpu threadsAfter = ThreadCpu.take(after.cpuNanosByPid().keySet());
             final long ackedDuringWindow = fleet.allSamplesAcked() - ackedBefore;
             final long[] gcTo = gcLogs.stream().mapToLong(GcLog::size).toArray();
             final List<LoadResult.GatewayLatency> gateway = scrape == null ? List.of() : scrape.windowEnds();
@@ -98,8 +103,8 @@ public final class LoadHarness {
             sender.join();
             awaitAcks(fleet, TimeUnit.SECONDS.toNanos(10));
             fleet.close();
-            return result(o, pipeline, startedUtc, clock, fleet, before, after, ackedDuringWindow, gcLogs, gcFrom,
-                gcTo, gateway, scrape == null ? null : scrape.error());
+            return result(o, pipeline, startedUtc, clock, fleet, before, after, threadsBefore, threadsAfter,
+                ackedDuringWindow, gcLogs, gcFrom, gcTo, gateway, scrape == null ? null : scrape.error());
         }
     }
 
@@ -139,7 +144,8 @@ public final class LoadHarness {
 
     private static LoadResult result(final LoadOptions o, final PipelineUnderTest pipeline, final String startedUtc,
                                      final LatencyClock clock, final Fleet fleet, final MachineSnapshot before,
-                                     final MachineSnapshot after, final long ackedDuringWindow,
+                                     final MachineSnapshot after, final ThreadCpu threadsBefore,
+                                     final ThreadCpu threadsAfter, final long ackedDuringWindow,
                                      final List<GcLog> gcLogs, final long[] gcFrom,
                                      final long[] gcTo, final List<LoadResult.GatewayLatency> gateway,
                                      final String gatewayError) {
@@ -167,6 +173,13 @@ public final class LoadHarness {
             cpu.add(new LoadResult.Cpu(names.getOrDefault(pid, "other child process"), pid, ns, ns / wall));
         }
         final long ours = after.ourCpuSince(before);
+        final List<LoadResult.Cpu> jit = new ArrayList<>();
+        for (Long pid : after.cpuNanosByPid().keySet()) {
+            final double cores = threadsAfter.jitCoresSince(threadsBefore, wall, pid);
+            jit.add(new LoadResult.Cpu(names.getOrDefault(pid, "other child process"), pid,
+                (long) (cores * wall), cores));
+        }
+        final List<ThreadCpu.Group> threads = threadsAfter.since(threadsBefore, wall, names, THREAD_GROUP_MIN_CORES);
         final List<LoadResult.Gc> gc = new ArrayList<>();
         for (int i = 0; i < gcLogs.size(); i++) {
             final GcLog log = gcLogs.get(i);
@@ -187,7 +200,7 @@ public final class LoadHarness {
             ackedDuringWindow == 0 ? Double.NaN : (double) ours / ackedDuringWindow,
             ackedDuringWindow == 0 ? Double.NaN : (double) (ours - fleet.senderCpuNanos) / ackedDuringWindow,
             after.otherCoresSince(before), after.stealCoresSince(before), before.loadAverage(), after.loadAverage(),
-            gc, o.brokerJvmArgs(), gateway, gatewayError, failure == null ? null : failure.toString());
+            gc, o.brokerJvmArgs(), gateway, gatewayError, jit, threads, failure == null ? null : failure.toString());
     }
 
     private static String cpuModel() {

@@ -92,8 +92,9 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             "  --rigs=N                     rig connections the channels are spread over     (default 4)",
             "  --trip-channels=N            channels that cross 4.25 V now and then          (default 20)",
             "  --trip-every-ms=N            how often each of them trips                     (default 1000)",
-            "  --warmup-s=N                 load before the measured window (JIT warm-up     (default 60)",
-            "                               took 40-60 s here; less inflates CPU and latency)",
+            "  --warmup-s=N                 load before the measured window: the JIT compilers still took ~0.25",
+            "                               cores per JVM 60-80 s into the load here and settled after ~3 min;",
+            "                               the report's JIT lines show whether it was enough  (default 180)",
             "  --duration-s=N               the measured window                              (default 20)",
             "  --drain-s=N                  load after the window, waiting for late replies  (default 5)",
             "  --data-dir=DIR               embedded broker data, deleted first   (default target/load-data)",
@@ -148,7 +149,7 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
         final int rigs = integer(cl, "rigs", 4, 1, 10_000);
         final int trips = integer(cl, "trip-channels", Math.min(20, channels), 0, 1_000_000);
         final int tripEvery = integer(cl, "trip-every-ms", 1000, 1, 3_600_000);
-        final int warmup = integer(cl, "warmup-s", 60, 0, 3600);
+        final int warmup = integer(cl, "warmup-s", 180, 0, 3600);
         final int duration = integer(cl, "duration-s", 20, 1, 3600);
         final int drain = integer(cl, "drain-s", 5, 0, 600);
         final Path data = Path.of(take(cl, "data-dir", "target/load-data"));

@@ -7,7 +7,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The figures of one run, for the console and for {@code --json}. Latencies are in milliseconds, CPU in
- * nanoseconds, rates per second.
+ * nanoseconds, rates per second. {@code jitCompilers} is the CPU of each JVM's C1/C2 compiler threads over the
+ * window (a warm-up that was too short shows here first); {@code threads} the busiest thread groups.
  */
 record LoadResult(String pipeline, String describe, String startedUtc, String machine, String jvm,
                   int channels, int rateHz, int samplesPerFrame, int rigs, double windowSeconds,
@@ -18,7 +19,8 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
                   List<Cpu> cpu, double cpuNanosPerSample, double cpuNanosPerSampleWithoutSender,
                   double otherCores, double stealCores, String loadAverageBefore, String loadAverageAfter,
                   List<Gc> gc, List<String> brokerJvmArgs, List<GatewayLatency> gatewayLatency,
-                  String gatewayMetricsError, String failure) {
+                  String gatewayMetricsError, List<Cpu> jitCompilers, List<ThreadCpu.Group> threads,
+                  String failure) {
 
     /** Percentiles of one histogram of nanoseconds, in ms. */
     record Latency(long count, double p50, double p99, double p999, double max) {
@@ -68,6 +70,9 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
         }
     }
 
+    /** Compiler threads above this share of a core mean the JIT is still busy with the code under load. */
+    static final double JIT_WARM_LIMIT_CORES = 0.05;
+
     String text() {
         final StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n== %s ==%n%s%n", pipeline, describe));
@@ -93,6 +98,19 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
             "CPU-ns per sample ACKed in the window, all processes: %.1f (without the load generator's sender "
                 + "thread: %.1f)%n",
             cpuNanosPerSample, cpuNanosPerSampleWithoutSender));
+        for (Cpu c : jitCompilers) {
+            b.append(String.format(Locale.ROOT, "JIT %-50s pid %-7d %.2f cores in C1/C2 compiler threads%s%n",
+                c.process, c.pid, c.cores, c.cores >= JIT_WARM_LIMIT_CORES ? " (still warming up: a longer "
+                    + "--warmup-s gives steadier figures)" : ""));
+        }
+        if (!threads.isEmpty()) {
+            b.append("busiest threads (cores in the window):");
+            for (ThreadCpu.Group g : threads) {
+                b.append(String.format(Locale.ROOT, "%n    %.3f  %-18s %s%s", g.cores(), LoadMatrixReport.shortName(g.process()),
+                    g.threads(), g.count() > 1 ? " (" + g.count() + " threads)" : ""));
+            }
+            b.append('\n');
+        }
         b.append(String.format(Locale.ROOT, "others used %.2f cores, steal %.2f cores; load average %s -> %s%n",
             otherCores, stealCores, loadAverageBefore, loadAverageAfter));
         for (Gc g : gc) {

@@ -40,5 +40,7 @@ class LoadHarnessSmokeIT {
         assertEquals(0, r.otherCommands(), "only upper-charge-voltage STOPs: " + r.text());
         assertTrue(r.cpu().size() >= 2 && r.cpu().stream().allMatch(c -> c.cpuNanos() > 0),
             "CPU read for this JVM and the broker: " + r.cpu());
+        assertEquals(r.cpu().size(), r.jitCompilers().size(), "JIT compiler CPU for each process: " + r.text());
+        assertTrue(r.threads().stream().anyMatch(t -> t.cores() > 0), "the busiest threads are named: " + r.text());
     }
 }

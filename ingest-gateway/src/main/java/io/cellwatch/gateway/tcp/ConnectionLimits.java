@@ -37,11 +37,18 @@ public record ConnectionLimits(int maxChannelsPerConnection, int maxSamplesPerSe
     /** Seven days: rig clocks that are hours or a day off are accepted on purpose (rules run on rig time). */
     public static final long DEFAULT_MAX_FUTURE_SKEW_MILLIS = 7L * 24 * 3600 * 1000;
 
+    /**
+     * One connection's average: 100 channels at 10 kHz. It was 100,000 until a load run showed the limit, not the
+     * machine, capping ten rigs at exactly 1.0 M samples/s (and holding every rig at 1 M/s right at its limit, where
+     * a late sender can never catch up): a limit meant for floods must sit well above what a real rig sends.
+     */
+    public static final int DEFAULT_MAX_SAMPLES_PER_SECOND = 1_000_000;
+
     /** The defaults. */
     public static final ConnectionLimits DEFAULTS = from(Settings.of(Map.of()));
 
     public static ConnectionLimits from(final Settings s) {
-        final int rate = s.integer(MAX_SAMPLES_PER_SECOND, 100_000, 0, 100_000_000);
+        final int rate = s.integer(MAX_SAMPLES_PER_SECOND, DEFAULT_MAX_SAMPLES_PER_SECOND, 0, 100_000_000);
         return new ConnectionLimits(
             s.integer(MAX_CHANNELS, 4096, 1, 65536),
             rate,
