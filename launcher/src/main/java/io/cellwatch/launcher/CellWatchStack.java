@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 
 import io.cellwatch.gateway.CellWatchGateway;
 import io.cellwatch.gateway.GatewayConfig;
@@ -29,6 +30,7 @@ public final class CellWatchStack implements AutoCloseable {
     private final LauncherConfig config;
     private EmbeddedKafkaBroker broker;
     private List<String> brokerJvmArgs = List.of();
+    private Map<String, String> brokerProperties = Map.of();
     private String bootstrapServers;
     private CellWatchGateway gateway;
     private JobClient job;
@@ -47,6 +49,15 @@ public final class CellWatchStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Extra {@code server.properties} entries for the embedded broker (they win over its defaults), e.g.
+     * {@code num.io.threads} for the load harness. Call before {@link #start}.
+     */
+    public CellWatchStack brokerProperties(final Map<String, String> properties) {
+        this.brokerProperties = Map.copyOf(properties);
+        return this;
+    }
+
     /** Starts everything; {@code progress} gets one line per step (null for none). */
     public CellWatchStack start(final PrintStream progress) throws Exception {
         if (config.embeddedKafka()) {
@@ -56,6 +67,7 @@ public final class CellWatchStack implements AutoCloseable {
                 .dataDirectory(config.dataDir().resolve("kafka").toAbsolutePath())
                 .port(config.kafkaPort());
             brokerJvmArgs.forEach(b::jvmArg);
+            brokerProperties.forEach(b::brokerProperty);
             broker = b.start();
             bootstrapServers = broker.bootstrapServers();
         } else {

@@ -22,7 +22,8 @@ import io.cellwatch.launcher.LauncherConfig;
 final class CellWatchPipeline implements PipelineUnderTest {
     private final CellWatchStack stack;
 
-    CellWatchPipeline(final Path dataDir, final List<String> brokerJvmArgs, final Map<String, String> settings,
+    CellWatchPipeline(final Path dataDir, final List<String> brokerJvmArgs,
+                      final Map<String, String> brokerProperties, final Map<String, String> settings,
                       final PrintStream progress) throws Exception {
         final Map<String, String> all = new HashMap<>(Map.of(
             LauncherConfig.DATA_DIR, dataDir.toString(),
@@ -31,7 +32,8 @@ final class CellWatchPipeline implements PipelineUnderTest {
             "job.transactional-id-prefix", "load-" + System.nanoTime()));
         all.putAll(settings); // the run's --set flags win
         final LauncherConfig config = LauncherConfig.from(Settings.of(all));
-        final CellWatchStack s = new CellWatchStack(config).brokerJvmArgs(brokerJvmArgs);
+        final CellWatchStack s = new CellWatchStack(config).brokerJvmArgs(brokerJvmArgs)
+            .brokerProperties(brokerProperties);
         try {
             s.start(progress);
         } catch (Exception e) {

@@ -128,7 +128,8 @@ public final class LoadHarness {
         return switch (o.pipeline()) {
             case "naive" -> new NaivePipeline(o.dataDir(), o.brokerJvmArgs(), progress);
             case "floor" -> new FloorPipeline(progress);
-            default -> new CellWatchPipeline(o.dataDir(), o.brokerJvmArgs(), o.stackSettings(), progress);
+            default -> new CellWatchPipeline(o.dataDir(), o.brokerJvmArgs(), o.brokerProperties(), o.stackSettings(),
+                progress);
         };
     }
 
@@ -200,7 +201,7 @@ public final class LoadHarness {
             ackedDuringWindow == 0 ? Double.NaN : (double) ours / ackedDuringWindow,
             ackedDuringWindow == 0 ? Double.NaN : (double) (ours - fleet.senderCpuNanos) / ackedDuringWindow,
             after.otherCoresSince(before), after.stealCoresSince(before), before.loadAverage(), after.loadAverage(),
-            gc, o.brokerJvmArgs(), gateway, gatewayError, jit, threads, failure == null ? null : failure.toString());
+            gc, o.brokerJvmArgs(), o.brokerProperties(), gateway, gatewayError, jit, threads, failure == null ? null : failure.toString());
     }
 
     private static String cpuModel() {

@@ -31,19 +31,27 @@ import io.cellwatch.core.config.ConfigException;
  *                        broker's default one), e.g. {@code -XX:+UseZGC}
  * @param stackSettings   settings for the CellWatch stack on top of the harness's own (docs/config.md), e.g.
  *                        {@code gateway.kafka-compression=none}
+ * @param brokerProperties server.properties entries for the cellwatch pipeline's embedded broker, e.g.
+ *                        {@code num.io.threads=2}
  */
 record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFrame, int rigs, int tripChannels,
                    int tripEveryMs, int warmupSeconds, int durationSeconds, int drainSeconds, Path dataDir,
                    Path jsonOut, boolean jfr, List<String> brokerJvmArgs,
-                   Map<String, String> stackSettings) {
+                   Map<String, String> stackSettings, Map<String, String> brokerProperties) {
 
     static final List<String> PIPELINES = List.of("cellwatch", "naive", "floor");
     private static final String BROKER_JVM_ARG = "--broker-jvm-arg";
     private static final String SET = "--set";
+    private static final String BROKER_PROPERTY = "--broker-property";
 
     LoadOptions {
         brokerJvmArgs = List.copyOf(brokerJvmArgs);
         stackSettings = Map.copyOf(stackSettings);
+        brokerProperties = Map.copyOf(brokerProperties);
+        if (!brokerProperties.isEmpty() && !"cellwatch".equals(pipeline)) {
+            throw new ConfigException("--broker-property: only the cellwatch pipeline takes broker properties, got "
+                + brokerProperties);
+        }
         if (!stackSettings.isEmpty() && !"cellwatch".equals(pipeline)) {
             throw new ConfigException("--set: only the cellwatch pipeline reads CellWatch settings, got " + stackSettings);
         }
@@ -104,6 +112,8 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             "                               -Xmx1g; replaces the default collector (G1) or heap (512m, fixed)",
             "  --set=KEY=VALUE              a CellWatch setting (docs/config.md) for the cellwatch pipeline,",
             "                               repeatable, e.g. --set=gateway.kafka-compression=none",
+            "  --broker-property=KEY=VALUE  a server.properties entry for the cellwatch pipeline's embedded",
+            "                               broker, repeatable, e.g. --broker-property=num.io.threads=2",
             "  --help                       this text",
             "",
             "Offered load = channels x rate-hz samples/s, e.g. --channels=1000 --rate-hz=1000 (1 M/s) or",
@@ -115,15 +125,13 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
         // taken out first: CommandLine keeps only the last value of a repeated flag
         final List<String> brokerJvmArgs = new ArrayList<>();
         final Map<String, String> stackSettings = new LinkedHashMap<>();
+        final Map<String, String> brokerProperties = new LinkedHashMap<>();
         final List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith(SET + "=")) {
-                final String kv = args[i].substring(SET.length() + 1);
-                final int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new ConfigException("--set must be --set=KEY=VALUE, got '" + args[i] + "'");
-                }
-                stackSettings.put(kv.substring(0, eq), kv.substring(eq + 1));
+                putKeyValue(SET, args[i], stackSettings);
+            } else if (args[i].startsWith(BROKER_PROPERTY + "=")) {
+                putKeyValue(BROKER_PROPERTY, args[i], brokerProperties);
             } else if (args[i].startsWith(BROKER_JVM_ARG + "=")) {
                 brokerJvmArgs.add(args[i].substring(BROKER_JVM_ARG.length() + 1));
             } else if (args[i].equals(BROKER_JVM_ARG) && i + 1 < args.length) {
@@ -159,7 +167,17 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             throw new ConfigException("unknown flag(s) " + cl.flags().keySet() + "; see --help");
         }
         return new LoadOptions(pipeline, channels, rate, spf, rigs, trips, tripEvery, warmup, duration, drain, data,
-            json == null ? null : Path.of(json), jfr, brokerJvmArgs, stackSettings);
+            json == null ? null : Path.of(json), jfr, brokerJvmArgs, stackSettings, brokerProperties);
+    }
+
+    /** {@code --flag=KEY=VALUE} into {@code into}; the error names the flag and the whole argument. */
+    private static void putKeyValue(final String flag, final String arg, final Map<String, String> into) {
+        final String kv = arg.substring(flag.length() + 1);
+        final int eq = kv.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException(flag + " must be " + flag + "=KEY=VALUE, got '" + arg + "'");
+        }
+        into.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
 
     private static String take(final CommandLine cl, final String name, final String fallback) {

@@ -2,6 +2,7 @@ package io.cellwatch.bench.load;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.HdrHistogram.Histogram;
 
@@ -18,7 +19,8 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
                   long duplicateCommands, Latency senderLag,
                   List<Cpu> cpu, double cpuNanosPerSample, double cpuNanosPerSampleWithoutSender,
                   double otherCores, double stealCores, String loadAverageBefore, String loadAverageAfter,
-                  List<Gc> gc, List<String> brokerJvmArgs, List<GatewayLatency> gatewayLatency,
+                  List<Gc> gc, List<String> brokerJvmArgs, Map<String, String> brokerProperties,
+                  List<GatewayLatency> gatewayLatency,
                   String gatewayMetricsError, List<Cpu> jitCompilers, List<ThreadCpu.Group> threads,
                   String failure) {
 
@@ -125,6 +127,9 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
         }
         if (!brokerJvmArgs.isEmpty()) {
             b.append("broker JVM options added: ").append(String.join(" ", brokerJvmArgs)).append('\n');
+        }
+        if (!brokerProperties.isEmpty()) {
+            b.append("broker properties set: ").append(brokerProperties).append('\n');
         }
         for (GatewayLatency g : gatewayLatency) {
             b.append("gateway ").append(g.family).append(": ").append(g.line()).append('\n');

@@ -36,4 +36,22 @@ class LoadOptionsTest {
             "--set=gateway.kafka-compression=none"}));
         assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--set=gateway.kafka-compression"}));
     }
+
+    @Test
+    void shouldPassEveryBrokerPropertyToTheCellWatchPipelineAndRefuseItElsewhereOrMalformed() {
+        final LoadOptions o = LoadOptions.parse(new String[] {"--broker-property=num.io.threads=2",
+            "--broker-property=num.network.threads=1"});
+        assertEquals(Map.of("num.io.threads", "2", "num.network.threads", "1"), o.brokerProperties());
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--pipeline=naive",
+            "--broker-property=num.io.threads=2"}));
+        final ConfigException e = assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {
+            "--broker-property=num.io.threads"}));
+        assertEquals(true, e.getMessage().contains("--broker-property=num.io.threads"), e.getMessage());
+    }
+
+    @Test
+    void shouldWarmUpThreeMinutesUnlessToldOtherwise() {
+        assertEquals(180, LoadOptions.parse(new String[0]).warmupSeconds());
+        assertEquals(30, LoadOptions.parse(new String[] {"--warmup-s=30"}).warmupSeconds());
+    }
 }
