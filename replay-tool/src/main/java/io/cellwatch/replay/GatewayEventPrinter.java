@@ -1,10 +1,12 @@
 package io.cellwatch.replay;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 import io.cellwatch.core.codec.ErrorCode;
 import io.cellwatch.replay.send.ReplayEvents;
@@ -19,7 +21,9 @@ final class GatewayEventPrinter implements RigListener, ReplayEvents {
     private final PrintStream out;
     private final PrintStream err;
     private final long startMicros;
+    /** Guarded by itself; its monitor also wakes {@link #awaitCommands} on a command or a closed connection. */
     private final List<ReceivedCommand> commands = new ArrayList<>();
+    private boolean disconnected;
 
     /**
      * @param startMicros rig time of run time 0, to show each command's sample time as run time too
@@ -32,10 +36,12 @@ final class GatewayEventPrinter implements RigListener, ReplayEvents {
 
     @Override
     public void onCommand(final ReceivedCommand command) {
+        // Printed before it is counted, so a caller woken by the count finds the line already written.
+        out.println(formatCommand(command, startMicros));
         synchronized (commands) {
             commands.add(command);
+            commands.notifyAll();
         }
-        out.println(formatCommand(command, startMicros));
     }
 
     @Override
@@ -47,16 +53,44 @@ final class GatewayEventPrinter implements RigListener, ReplayEvents {
     @Override
     public void onDisconnected(final Throwable cause) {
         err.println("connection to the gateway closed" + (cause == null ? "" : ": " + cause));
+        synchronized (commands) {
+            disconnected = true;
+            commands.notifyAll();
+        }
+    }
+
+    @Override
+    public void onReconnected(final int attempt, final int resentFrames) {
+        synchronized (commands) {
+            disconnected = false;
+        }
+        err.println("reconnected (attempt " + attempt + "), resent " + resentFrames + " unacknowledged frames");
+    }
+
+    /**
+     * Waits until {@code expected} commands have arrived in all (0: no such early end), a connection closed, or
+     * {@code timeout} has passed, whichever is first: the job raises its alerts after the gateway acknowledged the
+     * samples (Kafka first, then the job, then the alerts topic), so the last COMMANDs follow the last ACK.
+     *
+     * @return the number of commands received so far
+     */
+    int awaitCommands(final int expected, final Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (commands) {
+            while (!disconnected && (expected <= 0 || commands.size() < expected)) {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(commands, left);
+            }
+            return commands.size();
+        }
     }
 
     @Override
     public void onConnectionLost(final Throwable cause) {
         err.println("connection lost" + (cause == null ? "" : ": " + cause.getMessage()));
-    }
-
-    @Override
-    public void onReconnected(final int attempt, final int resentFrames) {
-        err.println("reconnected (attempt " + attempt + "), resent " + resentFrames + " unacknowledged frames");
     }
 
     @Override

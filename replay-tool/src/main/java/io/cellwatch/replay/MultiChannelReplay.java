@@ -181,6 +181,7 @@ final class MultiChannelReplay {
             } finally {
                 progress.close();
             }
+            ReplayCommand.awaitLateCommands(a, events, out);
         } finally {
             for (Group g : groups.values()) {
                 if (g.link != null) {

@@ -40,11 +40,14 @@ import io.cellwatch.replay.send.ReplaySpeed;
  *                       own times unless a date or {@code now} is given)
  * @param runChannels    the channels of a binary run file to replay, empty for all of them
  * @param retarget       send every channel as this rig, channel ids moved into its namespace; null to keep them
+ * @param awaitCommands  how long to keep the connection open after the last acknowledgement for late COMMANDs
+ * @param expectCommands stop that wait once this many COMMANDs have arrived in all; 0 to wait the whole time
  */
 public record ReplayArguments(Path runFile, String host, int port, String rigId, String token, ChannelInfo channel,
                               int batchSize, ReplaySpeed speed, Instant startTime, Duration ackTimeout,
                               Duration connectTimeout, int reconnects, ChannelOptions given, boolean rigGiven,
-                              String startOption, List<String> runChannels, String retarget) {
+                              String startOption, List<String> runChannels, String retarget,
+                              Duration awaitCommands, int expectCommands) {
 
     public static final String DEFAULT_GATEWAY = "127.0.0.1:7411";
     public static final int DEFAULT_PORT = 7411;
@@ -55,6 +58,12 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
     public static final Duration DEFAULT_ACK_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_RECONNECTS = 3;
+    /**
+     * The job raises an alert after the gateway has acknowledged its sample (stored in Kafka, read by the job, alert
+     * written, read back by the gateway): tens of milliseconds on a healthy stack, seconds when the job is catching
+     * up. A few seconds catch the COMMANDs of the run's last samples without making every replay much longer.
+     */
+    public static final Duration DEFAULT_AWAIT_COMMANDS = Duration.ofSeconds(3);
     /** The environment variable that supplies {@code --token} (keeps the secret out of the process list). */
     public static final String TOKEN_ENV = "CELLWATCH_TOKEN";
 
@@ -88,6 +97,10 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
             + "or file (default: now for CSV; a run file's own times)")
         .add("ack-timeout", "DUR", "how long to wait for the last acknowledgements, e.g. 30s, 500ms, 2m "
             + "(default 30s)")
+        .add("await-commands", "DUR", "after the last acknowledgement, keep the connection open this long for "
+            + "COMMANDs the job sends later, 0 = close at once (default " + DEFAULT_AWAIT_COMMANDS.toSeconds() + "s)")
+        .add("expect-commands", "N", "end that wait as soon as N COMMANDs have arrived in all (default: wait the "
+            + "whole --await-commands)")
         .add("connect-timeout", "DUR", "TCP connect plus HELLO, per attempt (default 10s)")
         .add("reconnects", "N", "reconnect attempts allowed over the whole replay when the connection breaks "
             + "(default " + DEFAULT_RECONNECTS + ")");
@@ -177,6 +190,10 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         }
         final int reconnects = p.get("reconnects") == null ? DEFAULT_RECONNECTS
             : integer("reconnects", p.get("reconnects"), 0, 1000, "whole number");
+        final Duration awaitCommands = p.get("await-commands") == null ? DEFAULT_AWAIT_COMMANDS
+            : duration("await-commands", p.get("await-commands"));
+        final int expectCommands = p.get("expect-commands") == null ? 0
+            : integer("expect-commands", p.get("expect-commands"), 1, Integer.MAX_VALUE, "whole number");
         final List<String> runChannels = new java.util.ArrayList<>();
         for (String c : p.all("run-channel")) {
             if (c.isBlank()) {
@@ -198,7 +215,7 @@ public record ReplayArguments(Path runFile, String host, int port, String rigId,
         }
         return new ReplayArguments(file, bareHost, port, rig, token, channel, batch, speed, start, ackTimeout,
             connectTimeout, reconnects, given, p.get("rig") != null, startOption == null ? null : startOption.strip(),
-            List.copyOf(runChannels), retarget);
+            List.copyOf(runChannels), retarget, awaitCommands, expectCommands);
     }
 
     /** The replayer's part of the arguments, sample time = --start-time + run time. */

@@ -61,7 +61,9 @@ final class ReplayCommand implements Subcommand {
             + "gateway as a rig, declares the channel and sends the samples in SAMPLES frames at the chosen speed,\n"
             + "and a run file's phase marks in MARK frames between them. Prints progress every "
             + PROGRESS_INTERVAL.toSeconds() + " s and every\n"
-            + "COMMAND received, then waits until the gateway has acknowledged every frame.\n"
+            + "COMMAND received, then waits until the gateway has acknowledged every frame, then keeps the connection\n"
+            + "open for --await-commands (default " + ReplayArguments.DEFAULT_AWAIT_COMMANDS.toSeconds() + " s) for "
+            + "the COMMANDs the job raises on the last samples.\n"
             + "\n"
             + "RUN.cwrun: a run file (docs/run-file.md, written by 'import' or 'record'), recognised by its first\n"
             + "bytes. Its channel declarations, rig ids and sample times are used unless options say otherwise.\n"
@@ -150,6 +152,7 @@ final class ReplayCommand implements Subcommand {
                 return ExitCode.CONNECTION_FAILED;
             }
             progress.close();
+            awaitLateCommands(a, events, out);
             printSummary(a, run, result, events.commands().size(), out, err);
             return result.allAcked() ? ExitCode.OK : ExitCode.NOT_ACKNOWLEDGED;
         } finally {
@@ -209,6 +212,24 @@ final class ReplayCommand implements Subcommand {
             err.println("warning: " + a.runFile().getFileName() + ": channel " + loaded.run().channel().channelId()
                 + " is declared " + (loaded.redeclared() + 1) + " times; the first declaration is replayed");
         }
+    }
+
+    /**
+     * Keeps the connection(s) open after the last acknowledgement for {@code --await-commands}, or until
+     * {@code --expect-commands} COMMANDs have arrived, so that the stops the job raises on the run's last samples
+     * are still received and printed.
+     */
+    static void awaitLateCommands(final ReplayArguments a, final GatewayEventPrinter events, final PrintStream out)
+        throws InterruptedException {
+        final int before = events.commands().size();
+        if (a.awaitCommands().isZero() || a.expectCommands() > 0 && before >= a.expectCommands()) {
+            return;
+        }
+        out.println(String.format(Locale.ROOT, "waiting up to %.1f s for further COMMANDs (--await-commands)%s",
+            a.awaitCommands().toMillis() / 1000.0, a.expectCommands() > 0 ? ", or until " + a.expectCommands()
+                + " have arrived (--expect-commands)" : ""));
+        final int after = events.awaitCommands(a.expectCommands(), a.awaitCommands());
+        out.println((after - before) + " COMMANDs arrived while waiting");
     }
 
     static void reportTimeSteps(final Run run, final String what, final PrintStream err) {

@@ -3,12 +3,14 @@ package io.cellwatch.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -154,6 +156,58 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void shouldShowAlertsMovedEarlierWhenTheLimitIsLoweredAgainstAHigherOne() throws Exception {
+        final Path f = copy();
+        assertEquals(ExitCode.OK, CliRun.run("evaluate", "--procedure", OVERCHARGE, "--set",
+            "upper-charge-voltage.limit=4.252", "--write-alerts", "high", f.toString()).exit());
+        final CliRun earlier = CliRun.run("evaluate", "--procedure", OVERCHARGE, "--against", "high", f.toString());
+        assertEquals(ExitCode.OK, earlier.exit(), earlier.toString());
+        // The reverse of shouldShowAlertsMovedLaterWhenTheLimitIsRaisedALittle: the five cycles whose first sample
+        // above 4.25 V is not above 4.252 V stop one sample earlier at 4.25 V.
+        assertTrue(earlier.out().contains("compared with alert set 'high'"), earlier.out());
+        assertTrue(earlier.out().contains(": 0 added, 0 removed, 5 earlier, 0 later, 3 unchanged"), earlier.out());
+        assertTrue(earlier.out().contains("  earlier  upper-charge-voltage  channel import/xTESLADIAG_000038con  "
+            + "+17813.840 s 2019-08-15T21:33:55.840Z 4.256351 V -> +17787.160 s 2019-08-15T21:33:29.160Z 4.25124 V  "
+            + "(26.680 s earlier)"), earlier.out());
+    }
+
+    /*
+     * Another version of one procedure: ort/cycling@2 differs from @1 only in the rest-drop window (60 s instead of
+     * 1 s) and settle (120 s instead of 2 s). On the Neware export with a -100 mV step injected into the rest after
+     * the first discharge (lines 400..423; telemetry-core's RealRecordingVerdictTest derives it: line 399 reads
+     * 4.1455 V at 00:54:13, line 400 4.1460 V at 00:54:15, so 4.0460 V after the step), @1 cannot see the fall
+     * between two samples 2 s apart and @2 stops the cell at line 400 (run time 3255 s). The upper-charge-voltage
+     * part is the same in both versions: the 20 charges above 4.25 V are unchanged.
+     */
+    @Test
+    void shouldShowTheRestDropAddedWhenTheNewerProcedureVersionIsEvaluatedAgainstTheOlder() throws Exception {
+        final List<String> lines = Files.readAllLines(Recordings.file(Recordings.NEWARE), StandardCharsets.UTF_8);
+        for (int line = 400; line <= 423; line++) {
+            final String[] cells = lines.get(line - 1).split(",", -1);
+            assertTrue(cells[0].isEmpty() && cells[1].isEmpty(), "a record row: " + lines.get(line - 1));
+            cells[6] = String.format(Locale.ROOT, "%.4f", Double.parseDouble(cells[6]) - 0.100);
+            lines.set(line - 1, String.join(",", cells));
+        }
+        final Path csv = dir.resolve("neware-step.csv");
+        Files.write(csv, lines, StandardCharsets.UTF_8);
+        final Path f = dir.resolve("neware-step.cwrun");
+        final CliRun imported = CliRun.run("import", "--output", f.toString(), "--procedure", "ort/cycling@1",
+            csv.toString());
+        assertEquals(ExitCode.OK, imported.exit(), imported.toString());
+
+        final CliRun v1 = CliRun.run("evaluate", "--write-alerts", "v1", f.toString());
+        assertEquals(ExitCode.OK, v1.exit(), v1.toString());
+        assertTrue(v1.out().contains("alerts: 20"), "20 upper-charge-voltage stops, no rest drop: " + v1.out());
+
+        final CliRun v2 = CliRun.run("evaluate", "--procedure", "ort/cycling@2", "--against", "v1", f.toString());
+        assertEquals(ExitCode.OK, v2.exit(), v2.toString());
+        assertTrue(v2.out().contains("evaluated with ort/cycling@2"), v2.out());
+        assertTrue(v2.out().contains("1 added, 0 removed, 0 earlier, 0 later, 20 unchanged"), v2.out());
+        assertTrue(v2.out().contains("  added    voltage-drop  channel import/neware-step  +3255.000 s "), v2.out());
+        assertTrue(v2.out().contains(" 4.046 V  (new)"), v2.out());
+    }
+
+    @Test
     void shouldExit2WhenTheLabelExistsTheSetIsUnknownOrAnOptionIsBad() throws Exception {
         final Path f = copy();
         assertEquals(ExitCode.OK, CliRun.run("evaluate", "--write-alerts", "x", f.toString()).exit());
@@ -171,6 +225,13 @@ class EvaluateCommandTest {
         assertEquals(ExitCode.BAD_INPUT, set.exit());
         assertTrue(set.err().startsWith("evaluate: unknown rule parameter 'upper-charge-voltage.limt'; known: "),
             set.err());
+        // The example 'drop.threshold' is no alias (the only alias is the protocol's upperChargeVoltage):
+        // the message names the valid keys, the rule's full name among them.
+        final CliRun shortName = CliRun.run("evaluate", "--set", "drop.threshold=0.040", f.toString());
+        assertEquals(ExitCode.BAD_INPUT, shortName.exit());
+        assertTrue(shortName.err().startsWith("evaluate: unknown rule parameter 'drop.threshold'; known: "),
+            shortName.err());
+        assertTrue(shortName.err().contains("voltage-drop.threshold"), shortName.err());
         final CliRun value = CliRun.run("evaluate", "--set", "upper-charge-voltage.limit=high", f.toString());
         assertTrue(value.err().contains("rule parameter 'upper-charge-voltage.limit' = 'high': not a number"),
             value.err());

@@ -1,10 +1,12 @@
 package io.cellwatch.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.cellwatch.core.alert.StopAction;
@@ -37,5 +39,35 @@ class GatewayEventPrinterTest {
         final ReceivedCommand cmd = new ReceivedCommand(0, null, START, "id", "c", "r", "why", 0);
         assertEquals("COMMAND ? channel c rule r alert id sample time 2026-01-01T00:00:00Z (run time 0.000 s): why",
             GatewayEventPrinter.formatCommand(cmd, START));
+    }
+
+    @Test
+    void shouldEndTheWaitForLateCommandsWhenTheExpectedNumberHasArrived() throws Exception {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final GatewayEventPrinter printer = new GatewayEventPrinter(new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err, START);
+        final Thread gateway = new Thread(() -> {
+            for (int i = 0; i < 2; i++) {
+                printer.onCommand(new ReceivedCommand(i, StopAction.STOP, START, "alert-" + i, "rigX/ch01",
+                    "upper-charge-voltage", "why", 0));
+            }
+        });
+        gateway.start();
+
+        // The class timeout (10 s) is far below the wait given: only the second command can end it.
+        assertEquals(2, printer.awaitCommands(2, Duration.ofMinutes(5)));
+        gateway.join();
+        final String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("alert alert-0") && printed.contains("alert alert-1"), printed);
+    }
+
+    @Test
+    void shouldEndTheWaitForLateCommandsWhenTheConnectionCloses() throws Exception {
+        final GatewayEventPrinter printer = new GatewayEventPrinter(System.out, System.err, START);
+        final Thread gateway = new Thread(() -> printer.onDisconnected(null));
+        gateway.start();
+
+        assertEquals(0, printer.awaitCommands(0, Duration.ofMinutes(5)));
+        gateway.join();
     }
 }

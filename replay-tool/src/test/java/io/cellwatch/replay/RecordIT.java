@@ -290,6 +290,33 @@ class RecordIT {
         assertEquals(List.of(s0 + 200_000, s0 + 300_000), c.samples().stream().map(x -> x.micros()).toList());
         assertEquals(List.of(t0 + 1_000, t0 + 21_000), arrivals(late));
 
+        // By rig and time: rigA before t0 + 15 ms: both declarations and the first samples of each channel; not the
+        // mark, the second cell of rigA/ch02 or the last sample of rigA/ch01, all received later.
+        final Path early = dir.resolve("early.cwrun");
+        run = recordMulti(early, "--rig", "rigA", "--to", java.time.Instant.EPOCH.plus(t0 + 15_000,
+            java.time.temporal.ChronoUnit.MICROS).toString());
+        assertEquals(ExitCode.OK, run.exit(), run.toString());
+        c = RunFileContents.read(early);
+        assertEquals(List.of("rigA/ch01", "rigA/ch02"), c.channels().stream().map(d -> d.channelId()).toList());
+        assertEquals(List.of(4.10f, 4.20f, 4.26f, 4.00f, 4.10f), c.samples().stream().map(x -> x.voltage()).toList());
+        assertEquals(0, c.marks().size());
+        assertEquals(List.of(t0, t0 + 2_000, t0 + 10_000, t0 + 12_000), arrivals(early));
+
+        // A window, --from t0 + 15 ms --to t0 + 35 ms: the mark, the second cell of rigA/ch02 and its sample.
+        // rigA/ch01 keeps its declaration from before the window; rigA/ch02's (lot L-2) is replaced by the L-3 one
+        // received inside the window before any other frame of that channel, so it is not written.
+        final Path window = dir.resolve("window.cwrun");
+        run = recordMulti(window, "--rig", "rigA", "--from", java.time.Instant.EPOCH.plus(t0 + 15_000,
+            java.time.temporal.ChronoUnit.MICROS).toString(), "--to", java.time.Instant.EPOCH.plus(t0 + 35_000,
+            java.time.temporal.ChronoUnit.MICROS).toString());
+        assertEquals(ExitCode.OK, run.exit(), run.toString());
+        c = RunFileContents.read(window);
+        assertEquals(List.of(4.30f), c.samples().stream().map(x -> x.voltage()).toList());
+        assertEquals(1, c.marks().size());
+        assertEquals(List.of("rigA/ch01", "rigA/ch02"), c.channels().stream().map(d -> d.channelId()).toList());
+        assertEquals("L-3", c.channels().get(1).lot());
+        assertEquals(List.of(t0, t0 + 20_000, t0 + 30_000, t0 + 31_000), arrivals(window));
+
         // Nothing matched: the message says what was searched and what there is.
         final Path none = dir.resolve("none.cwrun");
         run = recordMulti(none, "--rig", "rigA", "--lot", "L-9");

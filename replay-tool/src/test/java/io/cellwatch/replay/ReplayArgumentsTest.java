@@ -45,6 +45,19 @@ class ReplayArgumentsTest {
         assertEquals(Instant.parse("2026-03-01T12:00:00.123456Z"), a.startTime(), "now, to the microsecond");
         assertEquals(Duration.ofSeconds(30), a.ackTimeout());
         assertEquals(3, a.reconnects());
+        assertEquals(ReplayArguments.DEFAULT_AWAIT_COMMANDS, a.awaitCommands());
+        assertEquals(0, a.expectCommands(), "no early end of the wait for late COMMANDs");
+    }
+
+    @Test
+    void shouldTakeTheWaitForLateCommandsWhenGiven() {
+        final ReplayArguments a = parse("--await-commands", "45s", "--expect-commands", "8", "run.csv");
+
+        assertEquals(Duration.ofSeconds(45), a.awaitCommands());
+        assertEquals(8, a.expectCommands());
+        assertEquals(Duration.ZERO, parse("--await-commands", "0", "run.csv").awaitCommands());
+        assertTrue(fails("--expect-commands", "0", "run.csv").contains("--expect-commands '0'"));
+        assertTrue(fails("--await-commands", "soon", "run.csv").contains("--await-commands 'soon'"));
     }
 
     @Test

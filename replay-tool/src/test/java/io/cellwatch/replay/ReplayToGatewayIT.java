@@ -91,7 +91,7 @@ class ReplayToGatewayIT {
             final int exit = cli.run("replay", "--gateway", "127.0.0.1:" + port, "--rig", "rigIT",
                 "--channel", "rigIT/ch01", "--serial", "SN-IT-1", "--lot", "LOT-IT", "--capacity-ah", "2.5",
                 "--upper-charge-voltage", "4.25", "--speed", "max", "--batch", "100", "--start-time", START,
-                "--ack-timeout", "60s", run.toString());
+                "--ack-timeout", "60s", "--await-commands", "0", run.toString()); // no job here: no COMMAND comes
 
             assertEquals(ExitCode.OK, exit, "exit code");
             assertTrue(text(out).contains("acknowledged 4/4 frames (250 rows)"), "summary");
@@ -160,7 +160,7 @@ class ReplayToGatewayIT {
             final int port = gateway.rigAddress().getPort();
 
             final int exit = cli.run("replay", "--gateway", "127.0.0.1:" + port, "--speed", "max", "--batch", "100",
-                "--ack-timeout", "60s", runFile.toString());
+                "--ack-timeout", "60s", "--await-commands", "0", runFile.toString());
 
             assertEquals(ExitCode.OK, exit, "exit code");
             assertTrue(text(out).contains("sent 250/250 rows in 3 SAMPLES frames (+1 CHANNEL, 2 MARK)"), "summary");

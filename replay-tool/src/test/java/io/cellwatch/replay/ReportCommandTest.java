@@ -130,6 +130,44 @@ class ReportCommandTest {
         assertTrue(none.contains("8 removed"), "default: the set written last");
     }
 
+    /*
+     * The Neware export has a cell probe (T1, 26.58 .. 27.02 C). Against a 26.5 C ambient with a 0.5 K arming rise,
+     * the external-short procedure's temperature return fires once, derived independently of the tool:
+     *   awk -F, '/^,,[0-9]/ { split($5,p,":"); t=p[1]*3600+p[2]*60+p[3]; r=$13-26.5; if (r>m) {m=r; pl=NR}
+     *     if (m>=0.5 && r<=0.2*m) {print NR, $5, t, $13, r, m, pl; exit} }' nw_regular_export_ife_example.csv
+     *   -> 3379 10:24:52 37492 26.58 0.08 0.52 2960
+     * dT peak 0.52 K (line 2960), back to 0.08 K <= 0.2 x 0.52 = 0.104 K at run time 37492 s: the threshold line of
+     * the temperature chart is at ambient + 0.104 K = 26.604 C.
+     */
+    @Test
+    void shouldDrawTheTemperatureChartAndItsReturnLevelWhenTheNewareImportWithItsCellProbeIsReported()
+        throws Exception {
+        final Path neware = dir.resolve("neware.cwrun");
+        final CliRun imported = CliRun.run("import", "--output", neware.toString(), "--procedure",
+            "pse-app9/external-short-cell@1", Recordings.file(Recordings.NEWARE).toString());
+        assertEquals(ExitCode.OK, imported.exit(), imported.toString());
+
+        final String html = report(neware, "--set", "temperature-return.ambient=26.5", "--set",
+            "temperature-return.min-rise=0.5");
+
+        final int chart = html.indexOf("<svg class=\"chart chart-t\"");
+        assertTrue(chart >= 0, "temperature chart");
+        final int end = html.indexOf("</svg>", chart);
+        final Matcher line = Pattern.compile("<line class=\"threshold\" data-value=\"26.604\"").matcher(html);
+        assertTrue(line.find(), "the return level, ambient + 0.2 x dT peak");
+        assertTrue(line.start() > chart && line.start() < end, "the level is drawn in the temperature chart");
+        assertTrue(html.substring(chart, end).contains("20 % of dT peak 0.52 K above ambient 26.5 C"), "its label");
+        assertTrue(Pattern.compile("<polyline class=\"series t\" points=\"[^\"]+\"").matcher(html.substring(chart,
+            end)).find(), "the cell temperature series");
+        assertEquals(1, count(html.substring(chart, end), "<g class=\"alert-marker\">"), "the alert on it");
+
+        assertEquals(1, count(html, "<tr class=\"stop\">"), "one stop");
+        assertTrue(html.contains("<td class=\"num\">+37492.000 s</td>"), "its run time");
+        assertTrue(html.contains("<td class=\"num\">0.08 K</td><td class=\"num\">0.52 K</td><td class=\"num\">"
+            + "0.104 K</td><td>PROCEDURE END</td>"), "value, reference (dT peak) and threshold of the stop");
+        assertNoExternalReference(html);
+    }
+
     @Test
     void shouldEscapeTextFromTheFileWhenTheChannelNameHoldsMarkup() throws Exception {
         final String html = report(evil);
