@@ -31,6 +31,11 @@ final class JobCounters implements MetricReporter {
             .mapToLong(Counter::getCount).sum();
     }
 
+    /** How many task attempts registered the named counter for the job (more than one: the job restarted). */
+    static int attempts(final String jobId, final String name) {
+        return COUNTERS.getOrDefault(jobId, Map.of()).getOrDefault(name, List.of()).size();
+    }
+
     @Override
     public void open(final MetricConfig config) {
     }

@@ -214,7 +214,8 @@ class RigFloodE2EIT {
             System.out.printf("FLOOD %s: normal rig frames sent=%d unacked at the end=%d inKafka=%d (%d samples/s),"
                     + " ACK delay ms p50=%d p99=%d max=%d, longest time without an ACK while waiting %d ms |"
                     + " flooding rig frames sent=%d (%d samples/s, %.0fx the normal rig), time blocked writing %d ms"
-                    + " of %d, gateway back-pressure pauses %d, sample-rate pauses %d, unacked at the end=%d, inKafka=%d"
+                    + " of %d, gateway back-pressure pauses %d, sample-rate pauses %d, unacked at the end=%d,"
+                    + " inKafka=%d"
                     + " | gateway records sent=%d acknowledged=%d failed=%d | alerts expected=%d seen=%d%n",
                 label, calmSent.size(), calmUnacked, calmStored.size(), calmSamplesPerSecond,
                 calmAcks.percentile(50), calmAcks.percentile(99), calmAcks.percentile(100), calmAcks.longestGapMs(),
