@@ -180,9 +180,10 @@ class RigClockAndSilenceE2EIT {
         final double silentAfterSeconds = 3.0;
         final int frames = 10;
         final List<ReceivedCommand> commands = new CopyOnWriteArrayList<>();
+        final Set<Long> sent = new TreeSet<>();
         try (RigClient rig = connect(commands)) {
-            rig.declareChannel(new ChannelDeclaration(2, channel, "SN-K02", "LOT-K", "cellwatch/monitor", 1,
-                CellForm.CYLINDRICAL, 3.0, Map.of("data-quality.silent-after", silentAfterSeconds)));
+            sent.add(rig.declareChannel(new ChannelDeclaration(2, channel, "SN-K02", "LOT-K", "cellwatch/monitor", 1,
+                CellForm.CYLINDRICAL, 3.0, Map.of("data-quality.silent-after", silentAfterSeconds))));
             final SampleBatch batch = new SampleBatch(PER_FRAME);
             long last = 0;
             for (int f = 0; f < frames; f++) {
@@ -191,6 +192,7 @@ class RigClockAndSilenceE2EIT {
                     batch.add(T0 + (f * PER_FRAME + k) * SAMPLE_PERIOD_US, 4.10f, 1.0f, 25f, Float.NaN, Float.NaN);
                 }
                 last = rig.sendSamples(2, batch);
+                sent.add(last);
             }
             assertTrue(rig.awaitAcked(last, Duration.ofSeconds(30)), "unacked: " + rig.unackedSequences());
             final long lastDataNanos = System.nanoTime();
@@ -205,7 +207,8 @@ class RigClockAndSilenceE2EIT {
                 Duration.ofSeconds(40), Duration.ofSeconds(10));
             final List<Alert> silent = alerts.stream().filter(a -> a.rule().equals(DataQualityRules.SILENT))
                 .collect(Collectors.toList());
-            System.out.printf("SILENT: alerts %s, %d ms after the last ACK (limit %.1f s)%n", alerts.stream()
+            System.out.printf("SILENT: frames sent=%d acked=%d | alerts %s, %d ms after the last ACK (limit %.1f s)%n",
+                sent.size(), sent.size(), alerts.stream()
                 .map(a -> a.rule() + "@" + a.sampleTimeMicros()).collect(Collectors.toList()),
                 TimeUnit.NANOSECONDS.toMillis(firstSeenNanos - lastDataNanos), silentAfterSeconds);
             assertEquals(1, silent.size(), "exactly one silence alert for the episode: " + alerts);
@@ -227,6 +230,9 @@ class RigClockAndSilenceE2EIT {
             assertEquals(1, notices.size(), "the silence notice reaches the rig once: " + commands);
             assertEquals(StopAction.NOTIFY, notices.get(0).action());
         }
+        final Map<Long, Integer> stored = SamplesTopicReader.sequencesByChannel(stack.bootstrapServers(), SAMPLES,
+            SAMPLE_PARTITIONS).getOrDefault(channel, Map.of());
+        assertEquals(sent, new TreeSet<>(stored.keySet()), "every frame sent is in Kafka, and nothing else");
     }
 
     private RigClient connect(final List<ReceivedCommand> commands) throws Exception {
