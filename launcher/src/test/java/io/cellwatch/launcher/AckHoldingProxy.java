@@ -1,5 +1,6 @@
 package io.cellwatch.launcher;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,7 +107,7 @@ final class AckHoldingProxy implements AutoCloseable {
         t.start();
     }
 
-    private static void closeQuietly(final Socket s) {
+    private static void closeQuietly(final Closeable s) {
         try {
             s.close();
         } catch (IOException e) {
@@ -117,15 +118,7 @@ final class AckHoldingProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        closeQuietly2(server);
+        closeQuietly(server);
         dropConnections();
-    }
-
-    private static void closeQuietly2(final ServerSocket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // already closed
-        }
     }
 }

@@ -78,8 +78,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fault injection against real processes (issue 8): a known run (one channel of procedure
  * {@code pse-app9/overcharge-protection@1} crossing 4.25 V at a known sample, 400 SAMPLES frames) streams through
- * a real KRaft broker (child JVM), the gateway and the stop-condition job on a Flink MiniCluster in this JVM, while
- * one part fails mid-stream and comes back. At the end:
+ * a real KRaft broker (child JVM), the gateway and the stop-condition job on a Flink MiniCluster in this JVM (in one
+ * scenario on a standalone Flink cluster of child JVMs), while one part fails mid-stream and comes back: the gateway
+ * (SIGKILL), the broker (SIGKILL), the job (cancelled, a new job restores its retained checkpoint), the TaskManager
+ * (SIGKILL, the job restores its last checkpoint). At the end:
  * <ul>
  * <li>every sequence number the rig sent is on the samples topic, and every record there is a frame the rig sent
  * (repeats are rig resends, which the job drops by sequence number: its {@code repeatsSkipped} counter must account
