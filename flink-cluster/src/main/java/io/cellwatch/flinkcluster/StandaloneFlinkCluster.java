@@ -75,6 +75,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
+    /** What a TaskManager logs once the JobManager's resource manager accepted it (and so its slots). */
+    private static final String TASK_MANAGER_REGISTERED = "Successful registration at resource manager";
     static final String BASH_JAVA_UTILS = "org.apache.flink.runtime.util.bash.BashJavaUtils";
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
@@ -199,6 +201,53 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         LOG.info("Flink cluster ready at {} after {} ms ({} slots; work directory {})", restUrl(), startupMillis,
                 taskSlots, workDirectory);
         return this;
+    }
+
+    /**
+     * Kills the TaskManager JVM with SIGKILL (no shutdown hooks, its tasks and open Kafka transactions just stop), as
+     * a crash or an out-of-memory kill would, and waits until the process is gone. The JobManager notices when the
+     * TaskManager misses its heartbeats ({@code heartbeat.timeout}). For fault-injection tests; bring a TaskManager
+     * back with {@link #startTaskManager()}.
+     *
+     * @throws IllegalStateException when the cluster is not running
+     */
+    public synchronized void killTaskManager() {
+        requireRunning();
+        Process tm = taskManager;
+        ChildProcesses.kill(tm, KILL_WAIT, PROCESS_WARNINGS);
+        LOG.info("Killed the Flink TaskManager (pid {})", tm.pid());
+    }
+
+    /**
+     * Starts a new TaskManager JVM with the same configuration after {@link #killTaskManager()} and waits until it
+     * has registered its slots at the JobManager's resource manager (its log says so).
+     *
+     * @throws FlinkClusterException when the TaskManager exits or does not register within the startup timeout
+     * @throws IllegalStateException when the cluster was not started, was closed, or its TaskManager still runs
+     */
+    public synchronized void startTaskManager() {
+        if (closed || jobManager == null || !jobManager.isAlive()) {
+            throw new IllegalStateException("the cluster's JobManager is not running (" + this + ")");
+        }
+        if (taskManager != null && taskManager.isAlive()) {
+            throw new IllegalStateException("the TaskManager still runs (pid " + taskManager.pid() + ")");
+        }
+        long tmOffset = LogTail.endOffset(taskManagerLog());
+        ChildFiles.appendLine(taskManagerLog(), "=== " + Instant.now() + " flink-cluster: TaskManager restarted ===");
+        taskManager = launch(clusterProcess(flinkClasspath(), taskManagerMemory, taskManagerLog(), TASK_MANAGER_MAIN));
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        while (!LogTail.contains(taskManagerLog(), tmOffset, TASK_MANAGER_REGISTERED)) {
+            if (!taskManager.isAlive()) {
+                throw startFailure("the restarted TaskManager exited with code " + taskManager.exitValue(), 0,
+                        tmOffset, null);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw startFailure("the restarted TaskManager did not register within " + startupTimeout, 0,
+                        tmOffset, null);
+            }
+            sleep(POLL_MILLIS);
+        }
+        LOG.info("Flink TaskManager restarted (pid {})", taskManager.pid());
     }
 
     /**

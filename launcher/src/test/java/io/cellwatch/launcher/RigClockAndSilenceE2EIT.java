@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link CellWatchStack}: KRaft broker, gateway, job on a MiniCluster) and a rig speaking the protocol over TCP:
  * <ul>
  * <li>the rig's sample clock jumps back by an hour mid-run: one {@code data-quality/time-backwards} alert, and the
- * channel still stops the cell on the new timeline;</li>
+ * channel still stops the cell on the new timeline; jumping forward by an hour: no alert but the stop, at the new
+ * timeline's time;</li>
  * <li>the rig stops sending data but keeps its connection (heartbeats only): one {@code data-quality/silent} alert
  * after the channel's silent-after time on the wall clock, and no second one for the same episode.</li>
  * </ul>
@@ -61,6 +62,12 @@ class RigClockAndSilenceE2EIT {
     private static final long T0 = 1_790_000_000_000_000L; // rig clock, us since the epoch
     private static final long SAMPLE_PERIOD_US = 10_000; // 100 Hz
     private static final int PER_FRAME = 10;
+    private static final long HOUR_US = 3_600_000_000L;
+    /** 200 samples at 4.10 V, then the rig clock jumps and 400 more follow on the new timeline. */
+    private static final int JUMP_AT = 200;
+    private static final int AFTER_JUMP = 400;
+    /** From this sample on the cell is at 4.30 V, above the 4.25 V limit. */
+    private static final int CROSSING = 505;
 
     @TempDir
     static Path dataDir;
@@ -90,48 +97,65 @@ class RigClockAndSilenceE2EIT {
     @Test
     void shouldRaiseOneTimeBackwardsAlertAndStillStopTheCellWhenTheRigClockJumpsBackAnHour() throws Exception {
         final String channel = RIG + "/ch01";
-        // 200 samples at 4.10 V, then the clock jumps back one hour and 400 more follow on the new timeline; from
-        // sample CROSSING on the cell is at 4.30 V, above the 4.25 V limit.
-        final int before = 200;
-        final int after = 400;
-        final int crossing = 505;
-        final long jumpUs = 3_600_000_000L;
+        final long shiftUs = -HOUR_US;
+        streamAcrossAClockJump(1, channel, shiftUs, Set.of(
+            AlertIds.of(channel, DataQualityRules.TIME_BACKWARDS, T0 + JUMP_AT * SAMPLE_PERIOD_US + shiftUs),
+            stopId(channel, shiftUs)));
+    }
+
+    /**
+     * A clock that jumps forward is no data-quality problem the job can tell from a long pause: no alert for the jump,
+     * and the stop condition fires at the new timeline's sample time, once.
+     */
+    @Test
+    void shouldOnlyStopTheCellAtTheNewTimelinesTimeWhenTheRigClockJumpsForwardAnHour() throws Exception {
+        final String channel = RIG + "/ch03";
+        streamAcrossAClockJump(3, channel, HOUR_US, Set.of(stopId(channel, HOUR_US)));
+    }
+
+    private static String stopId(final String channel, final long shiftUs) {
+        return AlertIds.of(channel, UpperChargeVoltageRule.ID, T0 + CROSSING * SAMPLE_PERIOD_US + shiftUs);
+    }
+
+    /**
+     * Streams the run with the rig clock shifted by {@code shiftUs} from sample {@link #JUMP_AT} on, then checks: every
+     * frame ACKed and in Kafka, exactly the expected alert ids committed once each, one STOP with the new timeline's
+     * sample time at the rig.
+     */
+    private void streamAcrossAClockJump(final int channelNo, final String channel, final long shiftUs,
+                                        final Set<String> expectedIds) throws Exception {
         final List<ReceivedCommand> commands = new CopyOnWriteArrayList<>();
         final Set<Long> sent = new TreeSet<>();
         try (RigClient rig = connect(commands)) {
             // silent-after 0 (off): the rig idles after the run, and only the clock's alerts are expected here
-            sent.add(rig.declareChannel(new ChannelDeclaration(1, channel, "SN-K01", "LOT-K",
+            sent.add(rig.declareChannel(new ChannelDeclaration(channelNo, channel, "SN-K0" + channelNo, "LOT-K",
                 "pse-app9/overcharge-protection", 1, CellForm.CYLINDRICAL, 3.0,
                 Map.of("data-quality.silent-after", 0.0))));
             final SampleBatch batch = new SampleBatch(PER_FRAME);
             long last = 0;
-            for (int f = 0; f < (before + after) / PER_FRAME; f++) {
+            for (int f = 0; f < (JUMP_AT + AFTER_JUMP) / PER_FRAME; f++) {
                 batch.clear();
                 for (int k = 0; k < PER_FRAME; k++) {
                     final int i = f * PER_FRAME + k;
-                    final long t = T0 + i * SAMPLE_PERIOD_US - (i >= before ? jumpUs : 0);
-                    batch.add(t, i >= crossing ? 4.30f : 4.10f, 1.5f, 25f, Float.NaN, Float.NaN);
+                    final long t = T0 + i * SAMPLE_PERIOD_US + (i >= JUMP_AT ? shiftUs : 0);
+                    batch.add(t, i >= CROSSING ? 4.30f : 4.10f, 1.5f, 25f, Float.NaN, Float.NaN);
                 }
-                last = rig.sendSamples(1, batch);
+                last = rig.sendSamples(channelNo, batch);
                 sent.add(last);
             }
             assertTrue(rig.awaitAcked(last, Duration.ofSeconds(30)),
                 "every frame is acknowledged; unacked: " + rig.unackedSequences());
             assertEquals(0, rig.unackedCount());
 
-            final String backwardsId = AlertIds.of(channel, DataQualityRules.TIME_BACKWARDS,
-                T0 + before * SAMPLE_PERIOD_US - jumpUs);
-            final String stopId = AlertIds.of(channel, UpperChargeVoltageRule.ID,
-                T0 + crossing * SAMPLE_PERIOD_US - jumpUs);
-            final List<Alert> alerts = readCommittedAlerts(channel,
-                ids -> ids.containsAll(Set.of(backwardsId, stopId)), Duration.ofSeconds(90), Duration.ofSeconds(3));
+            final String stopId = stopId(channel, shiftUs);
+            final List<Alert> alerts = readCommittedAlerts(channel, ids -> ids.containsAll(expectedIds),
+                Duration.ofSeconds(90), Duration.ofSeconds(3));
             final List<String> ids = alerts.stream().map(Alert::alertId).sorted().collect(Collectors.toList());
-            System.out.printf("CLOCK-JUMP: frames sent=%d acked=%d | alerts %s%n", sent.size(), sent.size(),
+            System.out.printf("CLOCK-JUMP %+d s: frames sent=%d acked=%d | alerts expected=%d seen=%d %s%n",
+                shiftUs / 1_000_000, sent.size(), sent.size(), expectedIds.size(), ids.size(),
                 alerts.stream().map(a -> a.rule() + "@" + a.sampleTimeMicros()).collect(Collectors.toList()));
-            assertEquals(new TreeSet<>(List.of(backwardsId, stopId)), new TreeSet<>(ids),
-                "one time-backwards alert at the first sample of the new timeline and one stop at the crossing: "
-                    + alerts);
-            assertEquals(2, ids.size(), "each alert exactly once (read_committed): " + alerts);
+            assertEquals(new TreeSet<>(expectedIds), new TreeSet<>(ids), "the alerts of the run: " + alerts);
+            assertEquals(expectedIds.size(), ids.size(), "each alert exactly once (read_committed): " + alerts);
 
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (commands.stream().noneMatch(c -> c.action() == StopAction.STOP) && System.nanoTime() < deadline) {
@@ -142,7 +166,7 @@ class RigClockAndSilenceE2EIT {
             assertEquals(1, stops.size(), "exactly one STOP command reaches the rig: " + commands);
             assertEquals(stopId, stops.get(0).alertId());
             assertEquals(channel, stops.get(0).channelId());
-            assertEquals(T0 + crossing * SAMPLE_PERIOD_US - jumpUs, stops.get(0).sampleTimeMicros(),
+            assertEquals(T0 + CROSSING * SAMPLE_PERIOD_US + shiftUs, stops.get(0).sampleTimeMicros(),
                 "the stop carries the rig's (new) sample time");
         }
         final Map<Long, Integer> stored = SamplesTopicReader.sequencesByChannel(stack.bootstrapServers(), SAMPLES,
@@ -156,9 +180,10 @@ class RigClockAndSilenceE2EIT {
         final double silentAfterSeconds = 3.0;
         final int frames = 10;
         final List<ReceivedCommand> commands = new CopyOnWriteArrayList<>();
+        final Set<Long> sent = new TreeSet<>();
         try (RigClient rig = connect(commands)) {
-            rig.declareChannel(new ChannelDeclaration(2, channel, "SN-K02", "LOT-K", "cellwatch/monitor", 1,
-                CellForm.CYLINDRICAL, 3.0, Map.of("data-quality.silent-after", silentAfterSeconds)));
+            sent.add(rig.declareChannel(new ChannelDeclaration(2, channel, "SN-K02", "LOT-K", "cellwatch/monitor", 1,
+                CellForm.CYLINDRICAL, 3.0, Map.of("data-quality.silent-after", silentAfterSeconds))));
             final SampleBatch batch = new SampleBatch(PER_FRAME);
             long last = 0;
             for (int f = 0; f < frames; f++) {
@@ -167,6 +192,7 @@ class RigClockAndSilenceE2EIT {
                     batch.add(T0 + (f * PER_FRAME + k) * SAMPLE_PERIOD_US, 4.10f, 1.0f, 25f, Float.NaN, Float.NaN);
                 }
                 last = rig.sendSamples(2, batch);
+                sent.add(last);
             }
             assertTrue(rig.awaitAcked(last, Duration.ofSeconds(30)), "unacked: " + rig.unackedSequences());
             final long lastDataNanos = System.nanoTime();
@@ -181,7 +207,8 @@ class RigClockAndSilenceE2EIT {
                 Duration.ofSeconds(40), Duration.ofSeconds(10));
             final List<Alert> silent = alerts.stream().filter(a -> a.rule().equals(DataQualityRules.SILENT))
                 .collect(Collectors.toList());
-            System.out.printf("SILENT: alerts %s, %d ms after the last ACK (limit %.1f s)%n", alerts.stream()
+            System.out.printf("SILENT: frames sent=%d acked=%d | alerts %s, %d ms after the last ACK (limit %.1f s)%n",
+                sent.size(), sent.size(), alerts.stream()
                 .map(a -> a.rule() + "@" + a.sampleTimeMicros()).collect(Collectors.toList()),
                 TimeUnit.NANOSECONDS.toMillis(firstSeenNanos - lastDataNanos), silentAfterSeconds);
             assertEquals(1, silent.size(), "exactly one silence alert for the episode: " + alerts);
@@ -203,6 +230,9 @@ class RigClockAndSilenceE2EIT {
             assertEquals(1, notices.size(), "the silence notice reaches the rig once: " + commands);
             assertEquals(StopAction.NOTIFY, notices.get(0).action());
         }
+        final Map<Long, Integer> stored = SamplesTopicReader.sequencesByChannel(stack.bootstrapServers(), SAMPLES,
+            SAMPLE_PARTITIONS).getOrDefault(channel, Map.of());
+        assertEquals(sent, new TreeSet<>(stored.keySet()), "every frame sent is in Kafka, and nothing else");
     }
 
     private RigClient connect(final List<ReceivedCommand> commands) throws Exception {
