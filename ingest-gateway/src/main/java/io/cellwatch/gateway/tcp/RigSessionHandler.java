@@ -56,7 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ACKs are cumulative and in arrival order: the ACK names the sequence of the newest frame such that it and
  * every frame before it on this connection are in Kafka. When more than {@code maxUnackedFrames} are waiting for
- * Kafka, the gateway stops reading this socket (back-pressure instead of buffering) and resumes at half that.
+ * Kafka, the gateway stops reading this socket (back-pressure instead of buffering) and resumes at half that. It
+ * also stops reading when the gateway-wide {@link InFlightBudget} of bytes waiting for Kafka is used up, and resumes
+ * when completions (on any connection) free half of it; so a Kafka outage never fills the producer's buffer, and
+ * the event loop never waits in {@code send()}: heartbeats keep flowing while Kafka is away.
  *
  * <p>Per frame the hot path does no boxing and no clock read of its own: the channel table is keyed by the int
  * channel number, the receive time is read once per socket read, and Kafka's completions are queued and handled in
@@ -70,6 +73,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final CommandRouter router;
     private final GatewayMetrics metrics;
     private final ChannelBoard board;
+    private final InFlightBudget budget;
     private final ProcedureLibrary procedures = ProcedureLibrary.builtIn();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final HelloFlyweight hello = new HelloFlyweight();
@@ -106,6 +110,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private boolean backpressured;
     /** Reading is paused because the connection is over its sample rate. */
     private boolean throttled;
+    /** Reading is paused because the gateway-wide in-flight byte budget is used up; waiting in {@link #budget}. */
+    private boolean overBudget;
+    private final Runnable endBudgetPause = this::endBudgetPause;
+    /** Given to the budget, which runs it on whichever thread freed the room. */
+    private final Runnable budgetRoomFreed = this::budgetRoomFreed;
+    private final LongAdder budgetPauses;
     /**
      * Samples and records of this read not yet added to {@link GatewayMetrics#samplesIn} and
      * {@link GatewayMetrics#recordsSent}: plain fields of the event loop instead of two shared-counter updates per
@@ -125,13 +135,16 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
      */
     private final class PendingFrame implements RecordPublisher.Completion {
         final long sequence;
+        /** The record's size, charged to the budget until Kafka answers. */
+        final int bytes;
         /** Written by the producer's thread before the frame enters {@link #completed} (which publishes it). */
         Exception failure;
         /** Event loop only. */
         boolean stored;
 
-        PendingFrame(final long sequence) {
+        PendingFrame(final long sequence, final int bytes) {
             this.sequence = sequence;
+            this.bytes = bytes;
         }
 
         @Override
@@ -148,9 +161,17 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         }
     }
 
+    /** With a budget of its own (handler tests, benchmarks); the gateway shares one budget among all connections. */
     public RigSessionHandler(final GatewayConfig config, final RecordPublisher publisher, final CommandRouter router,
                              final GatewayMetrics metrics, final ChannelBoard board) {
+        this(config, publisher, router, metrics, board, new InFlightBudget(config.kafka().maxInFlightBytes()));
+    }
+
+    public RigSessionHandler(final GatewayConfig config, final RecordPublisher publisher, final CommandRouter router,
+                             final GatewayMetrics metrics, final ChannelBoard board, final InFlightBudget budget) {
         this.config = config;
+        this.budget = budget;
+        this.budgetPauses = metrics.labeled("read_pauses", "reason", "in_flight_bytes");
         this.publisher = publisher;
         this.router = router;
         this.metrics = metrics;
@@ -176,6 +197,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         flushCounts();
         metrics.connectionsActive.decrement();
+        if (rigId != null) {
+            metrics.rigsConnected.decrement();
+        }
         for (String channelId : channelNoById.keySet()) {
             router.release(channelId, this);
             if (router.owner(channelId) == null) {
@@ -245,6 +269,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         final UnsafeBuffer envelope = new UnsafeBuffer(new byte[TelemetryRecordFlyweight.envelopeLength(id)]);
         TelemetryRecordFlyweight.encodeEnvelope(envelope, 0, id, 0L);
         rigIdEnvelope = envelope.byteArray();
+        metrics.rigsConnected.increment();
         ctx.writeAndFlush(out.helloOk(config.heartbeatIntervalMillis(), config.maxFrameLength(), nowMicros()));
         LOG.info("rig {} connected from {}", rigId, ctx.channel().remoteAddress());
     }
@@ -378,8 +403,14 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         new UnsafeBuffer(value).putLong(TelemetryRecordFlyweight.RECEIVED_AT_OFFSET, receivedMicros(),
             FrameDescriptor.BYTE_ORDER);
         frame.getBytes(frame.readerIndex(), value, rigIdEnvelope.length, frameLength);
-        final PendingFrame pending = new PendingFrame(sequence);
+        final PendingFrame pending = new PendingFrame(sequence, value.length);
         unacked.addLast(pending);
+        if (!budget.reserve(value.length) && !overBudget) {
+            overBudget = true;
+            updateAutoRead();
+            budgetPauses.increment();
+            budget.awaitRoom(budgetRoomFreed);
+        }
         if (unacked.size() >= config.maxUnackedFrames() && !backpressured) {
             backpressured = true;
             updateAutoRead();
@@ -398,7 +429,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         completionsScheduled.set(false); // before polling: a completion offered after this schedules another run
         flushCounts(); // (a no-op after a completed read) records are counted as sent before they are as acknowledged
         int stored = 0;
+        long freed = 0;
         for (PendingFrame p = completed.poll(); p != null; p = completed.poll()) {
+            freed += p.bytes;
             if (p.failure == null) {
                 p.stored = true;
                 stored++;
@@ -413,6 +446,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
                 fail(ErrorCode.UNAVAILABLE, "storage unavailable; reconnect and resend unacknowledged frames");
             }
         }
+        budget.release(freed);
         if (stored == 0) {
             return;
         }
@@ -478,8 +512,22 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         updateAutoRead();
     }
 
+    /** Runs on the thread whose completions freed the room: hop to this connection's event loop. */
+    private void budgetRoomFreed() {
+        try {
+            ctx.executor().execute(endBudgetPause);
+        } catch (RejectedExecutionException e) {
+            // the gateway is shutting down: nothing left to resume
+        }
+    }
+
+    private void endBudgetPause() {
+        overBudget = false;
+        updateAutoRead();
+    }
+
     private void updateAutoRead() {
-        ctx.channel().config().setAutoRead(!backpressured && !throttled);
+        ctx.channel().config().setAutoRead(!backpressured && !throttled && !overBudget);
     }
 
     /** The event loop's clock (a test's EmbeddedChannel moves it by hand). */
