@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,10 @@ public final class KafkaRecordPublisher implements RecordPublisher {
         private final Completion completion;
         private final KafkaSendTracker tracker;
         private final long sentNanos;
+        /** Set while {@code send()} runs, on the sending thread: Kafka calls back from inside it when it refuses. */
+        boolean sending;
+        /** Why Kafka refused the record from inside {@code send()}, or null. */
+        Exception refused;
 
         TimedCallback(final Completion completion, final KafkaSendTracker tracker, final long sentNanos) {
             this.completion = completion;
@@ -47,6 +52,10 @@ public final class KafkaRecordPublisher implements RecordPublisher {
 
         @Override
         public void onCompletion(final RecordMetadata metadata, final Exception exception) {
+            if (sending && exception instanceof TimeoutException) {
+                refused = exception; // not sent at all: no metadata (brokers away) or no buffer space
+                return;
+            }
             tracker.completed(sentNanos, System.nanoTime(), exception);
             completion.onComplete(exception);
         }
@@ -134,25 +143,46 @@ public final class KafkaRecordPublisher implements RecordPublisher {
 
     @Override
     public void publish(final String channelId, final byte[] key, final byte[] value, final Completion completion) {
-        send(new ProducerRecord<>(topic, key, value), completion);
+        send(new ProducerRecord<>(topic, key, value), completion, false);
+    }
+
+    /**
+     * Returns false without calling {@code completion} when the producer refuses the record from inside
+     * {@code send()} (it has no partition metadata for the topic: the brokers are away; or its buffer is full), so
+     * the rig session can hold the record and retry instead of failing the session.
+     */
+    @Override
+    public boolean tryPublish(final String channelId, final byte[] key, final byte[] value,
+                              final Completion completion) {
+        return send(new ProducerRecord<>(topic, key, value), completion, true);
     }
 
     /** Sends a record to another topic (the gateway's own alerts) with the same guarantees. */
     public void publishTo(final String otherTopic, final String key, final byte[] value, final Completion completion) {
-        send(new ProducerRecord<>(otherTopic, key.getBytes(StandardCharsets.UTF_8), value), completion);
+        send(new ProducerRecord<>(otherTopic, key.getBytes(StandardCharsets.UTF_8), value), completion, false);
     }
 
-    private void send(final ProducerRecord<byte[], byte[]> record, final Completion completion) {
+    /** @return false if {@code mayRefuse} and the producer refused the record at once (completion not called) */
+    private boolean send(final ProducerRecord<byte[], byte[]> record, final Completion completion,
+                         final boolean mayRefuse) {
         final long sentNanos = System.nanoTime();
         tracker.sent();
         final TimedCallback callback = new TimedCallback(completion, tracker, sentNanos);
+        callback.sending = mayRefuse;
         try {
             producer.send(record, callback);
         } catch (RuntimeException e) {
             // Kafka reports most send() failures through the callback (a missing topic's metadata, a full buffer);
-            // what it throws instead (e.g. a closed producer) ends the same way: a failed record, no ACK.
+            // what it throws instead (e.g. a closed producer) ends as a failed record, no ACK.
+            callback.sending = false;
             callback.onCompletion(null, e);
         }
+        callback.sending = false;
+        if (callback.refused != null) {
+            tracker.refused(sentNanos, callback.refused);
+            return false;
+        }
+        return true;
     }
 
     /** Waits for every record sent so far (graceful shutdown), then closes. */

@@ -11,7 +11,8 @@ import io.cellwatch.gateway.metrics.LatencyHistogram;
  * the producer's thread (or the sender's, when {@code send()} fails at once); safe from any thread.
  *
  * <p>Kafka counts as unreachable when records wait and none completed for {@code unreachableNanos}, or when the
- * newest answer within that time was a failure. A quiet gateway is not unreachable: with nothing waiting there is
+ * newest answer within that time was a failure, or when the producer has refused records at once (it knows no leader
+ * for the topic: the brokers are away) for that long without a success. A quiet gateway is not unreachable: with nothing waiting there is
  * nothing to judge. The stall is judged at each {@link #problem} call (each /health request), so it is found at
  * most one request interval late; nothing runs in the background.
  */
@@ -26,6 +27,9 @@ public final class KafkaSendTracker {
     private volatile long lastSuccessNanos = NONE;
     private volatile long lastFailureNanos = NONE;
     private volatile String lastFailure;
+    /** The first refusal ({@link #refused}) since the last success, or NONE. */
+    private volatile long refusingSinceNanos = NONE;
+    private volatile String lastRefusal;
     /** Guarded by this: the completion count seen by the previous {@link #problem} call. */
     private long completedSeen = -1;
     /** Guarded by this: since when records have waited without any completion, or NONE. */
@@ -41,11 +45,24 @@ public final class KafkaSendTracker {
         started.increment();
     }
 
+    /**
+     * The producer refused a record at once (no partition metadata: brokers away; or no buffer space); the caller
+     * keeps it and retries, so it does not count as sent.
+     */
+    void refused(final long nowNanos, final Exception why) {
+        started.decrement();
+        lastRefusal = why.toString();
+        if (refusingSinceNanos == NONE) {
+            refusingSinceNanos = nowNanos;
+        }
+    }
+
     /** Kafka answered for a record sent at {@code sentNanos}: stored when {@code failure} is null. */
     void completed(final long sentNanos, final long nowNanos, final Exception failure) {
         latency.record(TimeUnit.NANOSECONDS.toMicros(nowNanos - sentNanos));
         if (failure == null) {
             lastSuccessNanos = nowNanos;
+            refusingSinceNanos = NONE;
         } else {
             lastFailure = failure.toString();
             lastFailureNanos = nowNanos;
@@ -81,6 +98,11 @@ public final class KafkaSendTracker {
             && nowNanos - failureAt < unreachableNanos) {
             return "the newest Kafka send failed " + TimeUnit.NANOSECONDS.toMillis(nowNanos - failureAt)
                 + " ms ago: " + lastFailure;
+        }
+        final long refusingSince = refusingSinceNanos;
+        if (refusingSince != NONE && nowNanos - refusingSince >= unreachableNanos) {
+            return "the producer has refused records for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - refusingSince)
+                + " ms (no partition metadata or no buffer space): " + lastRefusal;
         }
         if (stalledSinceNanos != NONE && nowNanos - stalledSinceNanos >= unreachableNanos) {
             return waiting + " records wait for Kafka and none completed for "

@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * Kafka, the gateway stops reading this socket (back-pressure instead of buffering) and resumes at half that. It
  * also stops reading when the gateway-wide {@link InFlightBudget} of bytes waiting for Kafka is used up, and resumes
  * when completions (on any connection) free half of it; so a Kafka outage never fills the producer's buffer, and
- * the event loop never waits in {@code send()}: heartbeats keep flowing while Kafka is away.
+ * the event loop never waits in {@code send()}: heartbeats keep flowing while Kafka is away. A frame the producer
+ * refuses at once (it knows no leader while the brokers are away) is held, with the frames behind it, and offered
+ * again every 100 ms while reading is paused: an outage neither fails the session nor blocks the loop.
  *
  * <p>Per frame the hot path does no boxing and no clock read of its own: the channel table is keyed by the int
  * channel number, the receive time is read once per socket read, and Kafka's completions are queued and handled in
@@ -117,6 +119,19 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final Runnable budgetRoomFreed = this::budgetRoomFreed;
     private final LongAdder budgetPauses;
     /**
+     * Frames Kafka's producer refused at once (no partition metadata while the brokers are away, or a full buffer),
+     * in arrival order, with every frame that arrived behind them (a channel's records must stay in order). Reading
+     * is paused while any wait; they are offered again every {@link #RESEND_MILLIS}. Their bytes stay charged to the
+     * budget, so they are within the memory bound.
+     */
+    private final ArrayDeque<HeldFrame> notYetSent = new ArrayDeque<>();
+    private final Runnable resendHeld = this::resendHeld;
+    private final LongAdder kafkaRefusedPauses;
+    private static final long RESEND_MILLIS = 100;
+
+    /** A frame waiting to be handed to Kafka. */
+    private record HeldFrame(SessionChannel channel, byte[] value, PendingFrame pending) { }
+    /**
      * Samples and records of this read not yet added to {@link GatewayMetrics#samplesIn} and
      * {@link GatewayMetrics#recordsSent}: plain fields of the event loop instead of two shared-counter updates per
      * frame. {@link #flushCounts()} adds them when the read completes, before any Kafka completion is counted, and
@@ -172,6 +187,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         this.config = config;
         this.budget = budget;
         this.budgetPauses = metrics.labeled("read_pauses", "reason", "in_flight_bytes");
+        this.kafkaRefusedPauses = metrics.labeled("read_pauses", "reason", "kafka_refused");
         this.publisher = publisher;
         this.router = router;
         this.metrics = metrics;
@@ -417,7 +433,41 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             metrics.backpressurePauses.increment();
         }
         unflushedRecords++;
-        publisher.publish(c.declaration().channelId(), c.key(), value, pending);
+        if (!notYetSent.isEmpty() || !publisher.tryPublish(c.declaration().channelId(), c.key(), value, pending)) {
+            holdBack(new HeldFrame(c, value, pending));
+        }
+    }
+
+    /** Keeps a frame the producer could not take; the first one pauses reading and starts the resend timer. */
+    private void holdBack(final HeldFrame frame) {
+        notYetSent.addLast(frame);
+        if (notYetSent.size() == 1) {
+            kafkaRefusedPauses.increment();
+            updateAutoRead();
+            ctx.executor().schedule(resendHeld, RESEND_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Offers the held frames to Kafka again, oldest first, until one is refused; resumes reading when all went. */
+    private void resendHeld() {
+        if (!ctx.channel().isActive()) {
+            // the rig resends what was not ACKed when it reconnects; give the memory back
+            long bytes = 0;
+            for (HeldFrame h = notYetSent.poll(); h != null; h = notYetSent.poll()) {
+                bytes += h.pending().bytes;
+            }
+            budget.release(bytes);
+            return;
+        }
+        for (HeldFrame h = notYetSent.peekFirst(); h != null; h = notYetSent.peekFirst()) {
+            if (!publisher.tryPublish(h.channel().declaration().channelId(), h.channel().key(), h.value(),
+                h.pending())) {
+                ctx.executor().schedule(resendHeld, RESEND_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            notYetSent.pollFirst();
+        }
+        updateAutoRead();
     }
 
     /**
@@ -527,7 +577,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     }
 
     private void updateAutoRead() {
-        ctx.channel().config().setAutoRead(!backpressured && !throttled && !overBudget);
+        ctx.channel().config().setAutoRead(!backpressured && !throttled && !overBudget && notYetSent.isEmpty());
     }
 
     /** The event loop's clock (a test's EmbeddedChannel moves it by hand). */

@@ -74,6 +74,21 @@ class KafkaSendTrackerTest {
     }
 
     @Test
+    void shouldReportUnreachableWhenTheProducerHasRefusedRecordsForTheConfiguredTimeUntilOneSucceeds() {
+        tracker.sent();
+        tracker.refused(ms(1_000), new TimeoutException("Topic cellwatch.samples not present in metadata after 0 ms."));
+        assertEquals(0, tracker.outstanding(), "a refused record was never sent");
+        assertNull(tracker.problem(ms(1_000 + UNREACHABLE_MS - 1)));
+        final String problem = tracker.problem(ms(1_000 + UNREACHABLE_MS));
+        assertNotNull(problem);
+        assertTrue(problem.contains("refused records for 5000 ms") && problem.contains("not present in metadata"),
+            problem);
+        tracker.sent();
+        tracker.completed(ms(7_000), ms(7_001), null);
+        assertNull(tracker.problem(ms(7_002)));
+    }
+
+    @Test
     void shouldTimeEverySendFromSendToCompletion() {
         tracker.sent();
         tracker.completed(ms(100), ms(103), null);

@@ -51,6 +51,18 @@ class RigSessionBudgetTest {
 
         final List<Sent> sent = new ArrayList<>();
         Exception failAtOnce;
+        /** Refuse every record as Kafka's producer does while it knows no leader for the topic. */
+        boolean refuse;
+
+        @Override
+        public boolean tryPublish(final String channelId, final byte[] key, final byte[] value,
+                                  final Completion completion) {
+            if (refuse) {
+                return false;
+            }
+            publish(channelId, value, completion);
+            return true;
+        }
 
         @Override
         public void publish(final String channelId, final byte[] value, final Completion completion) {
@@ -177,6 +189,44 @@ class RigSessionBudgetTest {
         assertTrue(b.config().isAutoRead(), "A's completions freed the room B waited for");
         assertNull(b.readOutbound(), "B's own frame is still not acknowledged");
         assertEquals(publisherB.sent.get(1).value().length, budget.bytes());
+    }
+
+    @Test
+    void shouldHoldFramesTheProducerRefusesPauseReadingAndSendThemInOrderWhenItTakesThemAgain() {
+        final TestPublisher publisher = new TestPublisher();
+        final EmbeddedChannel ch = rig("rigA", publisher);
+        publisher.refuse = true;
+        ch.writeInbound(samples(2));
+        assertFalse(ch.config().isAutoRead(), "paused while the frame waits to be sent");
+        publisher.refuse = false;
+        ch.writeInbound(samples(3)); // already read: waits behind frame 2 although the producer would take it
+        assertEquals(1, publisher.sent.size(), "only the CHANNEL frame went to Kafka");
+        assertNull(ch.readOutbound(), "no ERROR: the session goes on");
+        assertEquals(1, metrics.snapshot().get("read_pauses{reason=kafka_refused}"));
+
+        publisher.refuse = true;
+        ch.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals(1, publisher.sent.size(), "still refused: still held");
+        assertFalse(ch.config().isAutoRead());
+
+        publisher.refuse = false;
+        ch.advanceTimeBy(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertEquals(3, publisher.sent.size());
+        assertTrue(ch.config().isAutoRead(), "reading again once everything went to Kafka");
+        final long total = publisher.sent.get(1).value().length + publisher.sent.get(2).value().length;
+        assertEquals(total, budget.bytes(), "held frames stayed charged to the budget");
+        publisher.sent.get(1).completion().onComplete(null);
+        publisher.sent.get(2).completion().onComplete(null);
+        ch.runPendingTasks();
+        final ByteBuf ack = ch.readOutbound();
+        final UnsafeBuffer view = new UnsafeBuffer(ByteBufUtil.getBytes(ack));
+        ack.release();
+        final io.cellwatch.core.codec.AckFlyweight a = new io.cellwatch.core.codec.AckFlyweight();
+        a.wrap(view, 0);
+        assertEquals(3, a.sequence(), "ACKed in order once Kafka holds both");
+        assertEquals(0, budget.bytes());
     }
 
     @Test
