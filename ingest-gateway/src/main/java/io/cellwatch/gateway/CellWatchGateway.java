@@ -1,6 +1,7 @@
 package io.cellwatch.gateway;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import io.cellwatch.gateway.board.ChannelBoard;
 import io.cellwatch.gateway.command.AlertCommandConsumer;
 import io.cellwatch.gateway.command.CommandRouter;
 import io.cellwatch.gateway.kafka.KafkaRecordPublisher;
+import io.cellwatch.gateway.kafka.KafkaSendTracker;
 import io.cellwatch.gateway.http.HttpApiHandler;
 import io.cellwatch.gateway.http.HttpChannelInitializer;
 import io.cellwatch.gateway.http.LineProtocolHttpHandler;
@@ -18,6 +20,7 @@ import io.cellwatch.gateway.lineprotocol.LineProtocolWriter;
 import io.cellwatch.gateway.linetcp.LineProtocolTcpInitializer;
 import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.gateway.metrics.GatewayMetrics;
+import io.cellwatch.gateway.tcp.InFlightBudget;
 import io.cellwatch.gateway.tcp.RigChannelInitializer;
 import io.cellwatch.gateway.tcp.NettyServer;
 import io.cellwatch.gateway.tls.ServerTlsContexts;
@@ -46,6 +49,8 @@ public final class CellWatchGateway implements AutoCloseable {
     private InetSocketAddress rigAddress;
     private InetSocketAddress httpAddress;
     private final long startedAtMillis = System.currentTimeMillis();
+    /** How long start() waits for the topics' metadata before it goes on without (sends fail until Kafka answers). */
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(10);
 
     public CellWatchGateway(final GatewayConfig config) {
         this.config = config;
@@ -62,16 +67,27 @@ public final class CellWatchGateway implements AutoCloseable {
         // Built first: a bad certificate or key stops the start before anything else runs.
         final SslContext rigTls = ServerTlsContexts.rig(config.tls());
         final SslContext httpTls = ServerTlsContexts.http(config.tls());
+        final KafkaSendTracker sends = new KafkaSendTracker(metrics.kafkaSendLatency, config.kafka().unreachableMillis());
         publisher = new KafkaRecordPublisher(config.bootstrapServers(), config.samplesTopic(),
-            "cellwatch-gateway-" + config.instanceId(), config.kafkaCompression());
+            "cellwatch-gateway-" + config.instanceId(), config.kafkaCompression(), config.kafka().bufferMemory(), sends);
+        // sends never wait for metadata (they run on event loops): fetch it now, while waiting is allowed
+        publisher.awaitTopics(METADATA_WAIT, config.alertsTopic());
+        final InFlightBudget budget = new InFlightBudget(config.kafka().maxInFlightBytes());
+        metrics.gauge("kafka_in_flight_bytes", budget::bytes);
+        metrics.gauge("kafka_in_flight_bytes_max", budget::peakBytes);
+        metrics.gauge("kafka_in_flight_bytes_limit", budget::limit);
+        metrics.gauge("kafka_acks_outstanding", sends::outstanding);
+        metrics.counter("kafka_records_failed", sends::failedCount);
         router = new CommandRouter(metrics, board::alert, this::publishEscalation, config.commandResendMillis(),
             config.commandDeadlineMillis(), config.commandHoldMillis()).start();
         commands = new AlertCommandConsumer(config.bootstrapServers(), config.alertsTopic(),
             "cellwatch-gateway-" + config.instanceId(), router, metrics);
         commands.start();
+        metrics.gauge("commands_pending", router::pendingCount);
+        metrics.gauge("commands_held_waiting", router::heldCount);
         server = new NettyServer(config.ioThreads());
         rigAddress = server.bind(config.bindAddress(), config.rigPort(),
-            new RigChannelInitializer(config, publisher, router, metrics, board, rigTls));
+            new RigChannelInitializer(config, publisher, router, metrics, board, budget, rigTls));
         LOG.info("gateway {} listening for rigs on {}{}", config.instanceId(), rigAddress,
             rigTls == null ? " (plain TCP)" : config.tls().mutual() ? " (TLS, client certificates required)" : " (TLS)");
         // one writer for HTTP and raw TCP: it numbers each channel's records, and both ways must share the numbers
@@ -92,10 +108,8 @@ public final class CellWatchGateway implements AutoCloseable {
             feed = new LiveFeed(board);
             feed.start(http.workers());
             metrics.gauge("feed_clients_active", feed::clientCount);
-            metrics.gauge("feed_ticks_skipped", feed::ticksSkipped);
-            metrics.gauge("feed_slow_clients_closed", feed::slowClientsClosed);
-            metrics.gauge("commands_pending", router::pendingCount);
-            metrics.gauge("commands_held_waiting", router::heldCount);
+            metrics.counter("feed_ticks_skipped", feed::ticksSkipped);
+            metrics.counter("feed_slow_clients_closed", feed::slowClientsClosed);
             final LineProtocolHttpHandler lineProtocol = new LineProtocolHttpHandler(
                 lineWriter, config.rigTokens(),
                 metrics.lineProtocolPointsIn, metrics.lineProtocolRequestsRejected);
@@ -140,12 +154,22 @@ public final class CellWatchGateway implements AutoCloseable {
         return feed;
     }
 
+    /**
+     * /health: "up" (200), or "down" (503) with the reason when Kafka is unreachable ({@link KafkaSendTracker}): the
+     * gateway then acknowledges nothing, and a load balancer should send rigs elsewhere.
+     */
     private Map<String, Object> health() {
         final Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", "up");
+        final String kafkaProblem = publisher.tracker().problem(System.nanoTime());
+        m.put("status", kafkaProblem == null ? "up" : "down");
+        if (kafkaProblem != null) {
+            m.put("reason", "Kafka unreachable: " + kafkaProblem);
+        }
         m.put("instanceId", config.instanceId());
         m.put("uptimeSeconds", (System.currentTimeMillis() - startedAtMillis) / 1000);
-        m.put("rigsConnected", metrics.connectionsActive.sum());
+        m.put("rigsConnected", metrics.rigsConnected.sum());
+        m.put("connections", metrics.connectionsActive.sum());
+        m.put("kafkaAcksOutstanding", publisher.tracker().outstanding());
         m.put("feedClients", feed == null ? 0 : feed.clientCount());
         return m;
     }

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.config.ConfigException;
 import io.cellwatch.core.config.Settings;
+import io.cellwatch.gateway.kafka.KafkaLimits;
 import io.cellwatch.gateway.lineprotocol.LineProtocolParser;
 import io.cellwatch.gateway.tcp.ConnectionLimits;
 import io.cellwatch.gateway.tls.TlsConfig;
@@ -41,6 +42,8 @@ import io.cellwatch.gateway.tls.TlsConfig;
  * @param tls                      TLS on the rig and HTTP ports ({@link TlsConfig#KEYS})
  * @param limits                   what one connection may ask of the gateway ({@link ConnectionLimits#KEYS})
  * @param ioThreads                event-loop threads serving the rig connections; 0 = Netty's default (2 x cores)
+ * @param kafka                    the in-flight byte budget, the producer's memory, when Kafka counts as unreachable
+ *                                 ({@link KafkaLimits#KEYS})
  */
 public record GatewayConfig(String bindAddress, int rigPort, String bootstrapServers, String samplesTopic,
                             String alertsTopic, String instanceId, int maxFrameLength, int heartbeatIntervalMillis,
@@ -48,7 +51,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
                             Map<String, String> operatorTokens, int commandResendMillis,
                             int commandDeadlineMillis, int lineProtocolTcpPort, String lineProtocolTcpPrecision,
                             int lineProtocolTcpMaxLine, int commandHoldMillis, String kafkaCompression, TlsConfig tls,
-                            ConnectionLimits limits, int ioThreads) {
+                            ConnectionLimits limits, int ioThreads, KafkaLimits kafka) {
 
     public static final String BIND_ADDRESS = "gateway.bind-address";
     public static final String RIG_PORT = "gateway.rig-port";
@@ -77,7 +80,7 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
         ALERTS_TOPIC, INSTANCE_ID, MAX_FRAME_LENGTH, HEARTBEAT_INTERVAL, MAX_UNACKED_FRAMES, RIG_TOKENS, HTTP_PORT,
         OPERATOR_TOKENS, COMMAND_RESEND, COMMAND_DEADLINE, LINE_PROTOCOL_TCP_PORT, LINE_PROTOCOL_TCP_PRECISION,
         LINE_PROTOCOL_TCP_MAX_LINE, COMMAND_HOLD, KAFKA_COMPRESSION, IO_THREADS), TlsConfig.KEYS,
-        ConnectionLimits.KEYS).flatMap(List::stream).toList();
+        ConnectionLimits.KEYS, KafkaLimits.KEYS).flatMap(List::stream).toList();
 
     public static final int DEFAULT_RIG_PORT = 7411;
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -117,7 +120,8 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
             kafkaCompression(s),
             TlsConfig.from(s),
             ConnectionLimits.from(s),
-            s.integer(IO_THREADS, 0, 0, 256));
+            s.integer(IO_THREADS, 0, 0, 256),
+            KafkaLimits.from(s));
         if (c.lineProtocolTcpPort() >= 0 && !c.rigTokens().isEmpty()) {
             // raw TCP line protocol carries no credentials: it would let anyone write any rig's channels
             throw s.invalid(LINE_PROTOCOL_TCP_PORT, "must be -1 (off) while " + RIG_TOKENS + " is set: raw TCP "
@@ -167,6 +171,6 @@ public record GatewayConfig(String bindAddress, int rigPort, String bootstrapSer
         return new GatewayConfig(bindAddress, rigPort, servers, samplesTopic, alertsTopic, instanceId, maxFrameLength,
             heartbeatIntervalMillis, maxUnackedFrames, rigTokens, httpPort, operatorTokens, commandResendMillis,
             commandDeadlineMillis, lineProtocolTcpPort, lineProtocolTcpPrecision, lineProtocolTcpMaxLine,
-            commandHoldMillis, kafkaCompression, tls, limits, ioThreads);
+            commandHoldMillis, kafkaCompression, tls, limits, ioThreads, kafka);
     }
 }

@@ -95,9 +95,13 @@ public final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRe
         final String path = uri.path();
         final HttpMethod method = req.method();
         if (path.equals("/health")) {
-            return method == HttpMethod.GET ? json(HttpResponseStatus.OK, health.get()) : notAllowed();
+            if (method != HttpMethod.GET) {
+                return notAllowed();
+            }
+            final Map<String, Object> h = health.get();
+            return json("up".equals(h.get("status")) ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, h);
         } else if (path.equals("/metrics")) {
-            return method == HttpMethod.GET ? text(PrometheusText.render(metrics.snapshot()) + metrics.histogramsText(),
+            return method == HttpMethod.GET ? text(PrometheusText.render(metrics.snapshot(), metrics::isGauge) + metrics.histogramsText(),
                 "text/plain; version=0.0.4; charset=utf-8") : notAllowed();
         } else if (path.equals("/api/channels")) {
             return method == HttpMethod.GET ? json(HttpResponseStatus.OK, Map.of("channels",

@@ -28,6 +28,18 @@ public interface RecordPublisher extends AutoCloseable {
         publish(channelId, value, completion);
     }
 
+    /**
+     * Like {@link #publish(String, byte[], byte[], Completion)}, but returns false, without calling
+     * {@code completion}, when the record could not even be handed over (Kafka's producer has no metadata for the
+     * topic while the brokers are away, or its buffer is full); the caller keeps the record and tries again later.
+     * Publishers that cannot tell always take the record.
+     */
+    default boolean tryPublish(final String channelId, final byte[] key, final byte[] value,
+                               final Completion completion) {
+        publish(channelId, key, value, completion);
+        return true;
+    }
+
     @Override
     void close();
 }

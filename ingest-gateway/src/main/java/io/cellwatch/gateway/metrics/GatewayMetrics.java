@@ -4,7 +4,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -17,6 +19,8 @@ import io.cellwatch.core.codec.ErrorCode;
 public final class GatewayMetrics {
     public final LongAdder connectionsOpened = new LongAdder();
     public final LongAdder connectionsActive = new LongAdder();
+    /** Rig sessions past HELLO (connectionsActive also counts sockets that never introduced themselves). */
+    public final LongAdder rigsConnected = new LongAdder();
     public final LongAdder framesIn = new LongAdder();
     public final LongAdder samplesIn = new LongAdder();
     public final LongAdder recordsSent = new LongAdder();
@@ -48,8 +52,14 @@ public final class GatewayMetrics {
     /** Rig sample time of the triggering sample -> COMMAND_ACK received: mixes the rig's clock and the gateway's. */
     public final LatencyHistogram sampleToAckLatency = new LatencyHistogram("command_sample_to_ack_seconds",
         "rig time of the triggering sample to COMMAND_ACK received on the gateway clock (includes rig clock offset)");
+    /** A record handed to the Kafka producer -> its completion callback (stored or failed), every record. */
+    public final LatencyHistogram kafkaSendLatency = new LatencyHistogram("kafka_send_seconds",
+        "record handed to the Kafka producer to its completion callback (stored or failed)");
     private final Map<LineRejection, LongAdder> linesRejected = new EnumMap<>(LineRejection.class);
-    private final Map<String, LongSupplier> gauges = new ConcurrentSkipListMap<>();
+    private final Map<String, LongSupplier> suppliers = new ConcurrentSkipListMap<>();
+    /** Families that are gauges (go up and down); every other family is a counter. */
+    private final Set<String> gaugeFamilies = new ConcurrentSkipListSet<>(Set.of("connections_active",
+        "rigs_connected", "line_protocol_tcp_connections_active"));
     private final Map<ErrorCode, LongAdder> rejected = new EnumMap<>(ErrorCode.class);
     /** Counters with one label, e.g. {@code connections_closed{reason=incomplete_frame}}, in name order. */
     private final Map<String, LongAdder> labeled = new ConcurrentSkipListMap<>();
@@ -88,7 +98,7 @@ public final class GatewayMetrics {
 
     /** The latency histograms, rendered after the counters on /metrics. */
     public List<LatencyHistogram> histograms() {
-        return List.of(commandDispatchLatency, commandAckLatency, sampleToAckLatency);
+        return List.of(commandDispatchLatency, commandAckLatency, sampleToAckLatency, kafkaSendLatency);
     }
 
     /** The histograms in the Prometheus text format (appended to the counters by the /metrics endpoint). */
@@ -100,9 +110,20 @@ public final class GatewayMetrics {
         return b.toString();
     }
 
-    /** Registers a value read at snapshot time (e.g. the live feed's client count). */
+    /** Registers a value read at snapshot time that goes up and down (e.g. the live feed's client count). */
     public void gauge(final String name, final LongSupplier value) {
-        gauges.put(name, value);
+        gaugeFamilies.add(name);
+        suppliers.put(name, value);
+    }
+
+    /** Registers a count kept elsewhere, read at snapshot time (e.g. the live feed's skipped ticks). */
+    public void counter(final String name, final LongSupplier value) {
+        suppliers.put(name, value);
+    }
+
+    /** True if the family (a {@link #snapshot()} key without its label) is a gauge, false for a counter. */
+    public boolean isGauge(final String family) {
+        return gaugeFamilies.contains(family);
     }
 
     /**
@@ -127,6 +148,7 @@ public final class GatewayMetrics {
         final Map<String, Long> m = new LinkedHashMap<>();
         m.put("connections_opened", connectionsOpened.sum());
         m.put("connections_active", connectionsActive.sum());
+        m.put("rigs_connected", rigsConnected.sum());
         m.put("frames_in", framesIn.sum());
         m.put("samples_in", samplesIn.sum());
         m.put("records_sent", recordsSent.sum());
@@ -150,7 +172,7 @@ public final class GatewayMetrics {
         m.put("commands_held_delivered", commandsHeldDelivered.sum());
         m.put("commands_held_expired", commandsHeldExpired.sum());
         m.put("command_sample_time_ahead", sampleToAckLatency.negativeCount());
-        gauges.forEach((name, g) -> m.put(name, g.getAsLong()));
+        suppliers.forEach((name, g) -> m.put(name, g.getAsLong()));
         labeled.forEach((name, c) -> m.put(name, c.sum()));
         for (Map.Entry<ErrorCode, LongAdder> e : rejected.entrySet()) {
             if (e.getKey() != ErrorCode.OK) {

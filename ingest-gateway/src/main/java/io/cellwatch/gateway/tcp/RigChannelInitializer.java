@@ -24,16 +24,16 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
     private final SslContext tls;
     private final TlsFailureHandler tlsFailures;
     private final LongAdder frameTimeouts;
+    private final InFlightBudget budget;
 
-    public RigChannelInitializer(final GatewayConfig config, final RecordPublisher publisher,
-                                 final CommandRouter router, final GatewayMetrics metrics, final ChannelBoard board) {
-        this(config, publisher, router, metrics, board, null);
-    }
-
-    /** @param tls the rig port's TLS context, or null for plain TCP */
+    /**
+     * @param budget the gateway-wide in-flight byte budget all rig sessions share
+     * @param tls    the rig port's TLS context, or null for plain TCP
+     */
     public RigChannelInitializer(final GatewayConfig config, final RecordPublisher publisher,
                                  final CommandRouter router, final GatewayMetrics metrics, final ChannelBoard board,
-                                 final SslContext tls) {
+                                 final InFlightBudget budget, final SslContext tls) {
+        this.budget = budget;
         this.tls = tls;
         this.tlsFailures = tls == null ? null : new TlsFailureHandler("rig", metrics);
         this.frameTimeouts = metrics.labeled("connections_closed", "reason", "incomplete_frame");
@@ -55,6 +55,6 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
             .addLast("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS))
             .addLast("frames", new RigFrameDecoder(config.maxFrameLength(), metrics))
             .addLast("frame-timeout", new FrameTimeoutHandler(config.limits().frameTimeoutMillis(), frameTimeouts))
-            .addLast("session", new RigSessionHandler(config, publisher, router, metrics, board));
+            .addLast("session", new RigSessionHandler(config, publisher, router, metrics, board, budget));
     }
 }

@@ -56,7 +56,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ACKs are cumulative and in arrival order: the ACK names the sequence of the newest frame such that it and
  * every frame before it on this connection are in Kafka. When more than {@code maxUnackedFrames} are waiting for
- * Kafka, the gateway stops reading this socket (back-pressure instead of buffering) and resumes at half that.
+ * Kafka, the gateway stops reading this socket (back-pressure instead of buffering) and resumes at half that. It
+ * also stops reading when the gateway-wide {@link InFlightBudget} of bytes waiting for Kafka is used up, and resumes
+ * when completions (on any connection) free half of it; so a Kafka outage never fills the producer's buffer, and
+ * the event loop never waits in {@code send()}: heartbeats keep flowing while Kafka is away. A frame the producer
+ * refuses at once (it knows no leader while the brokers are away) is held, with the frames behind it, and offered
+ * again every 100 ms while reading is paused: an outage neither fails the session nor blocks the loop.
  *
  * <p>Per frame the hot path does no boxing and no clock read of its own: the channel table is keyed by the int
  * channel number, the receive time is read once per socket read, and Kafka's completions are queued and handled in
@@ -70,6 +75,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final CommandRouter router;
     private final GatewayMetrics metrics;
     private final ChannelBoard board;
+    private final InFlightBudget budget;
     private final ProcedureLibrary procedures = ProcedureLibrary.builtIn();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final HelloFlyweight hello = new HelloFlyweight();
@@ -106,6 +112,25 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private boolean backpressured;
     /** Reading is paused because the connection is over its sample rate. */
     private boolean throttled;
+    /** Reading is paused because the gateway-wide in-flight byte budget is used up; waiting in {@link #budget}. */
+    private boolean overBudget;
+    private final Runnable endBudgetPause = this::endBudgetPause;
+    /** Given to the budget, which runs it on whichever thread freed the room. */
+    private final Runnable budgetRoomFreed = this::budgetRoomFreed;
+    private final LongAdder budgetPauses;
+    /**
+     * Frames Kafka's producer refused at once (no partition metadata while the brokers are away, or a full buffer),
+     * in arrival order, with every frame that arrived behind them (a channel's records must stay in order). Reading
+     * is paused while any wait; they are offered again every {@link #RESEND_MILLIS}. Their bytes stay charged to the
+     * budget, so they are within the memory bound.
+     */
+    private final ArrayDeque<HeldFrame> notYetSent = new ArrayDeque<>();
+    private final Runnable resendHeld = this::resendHeld;
+    private final LongAdder kafkaRefusedPauses;
+    private static final long RESEND_MILLIS = 100;
+
+    /** A frame waiting to be handed to Kafka. */
+    private record HeldFrame(SessionChannel channel, byte[] value, PendingFrame pending) { }
     /**
      * Samples and records of this read not yet added to {@link GatewayMetrics#samplesIn} and
      * {@link GatewayMetrics#recordsSent}: plain fields of the event loop instead of two shared-counter updates per
@@ -125,13 +150,16 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
      */
     private final class PendingFrame implements RecordPublisher.Completion {
         final long sequence;
+        /** The record's size, charged to the budget until Kafka answers. */
+        final int bytes;
         /** Written by the producer's thread before the frame enters {@link #completed} (which publishes it). */
         Exception failure;
         /** Event loop only. */
         boolean stored;
 
-        PendingFrame(final long sequence) {
+        PendingFrame(final long sequence, final int bytes) {
             this.sequence = sequence;
+            this.bytes = bytes;
         }
 
         @Override
@@ -148,9 +176,18 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         }
     }
 
+    /** With a budget of its own (handler tests, benchmarks); the gateway shares one budget among all connections. */
     public RigSessionHandler(final GatewayConfig config, final RecordPublisher publisher, final CommandRouter router,
                              final GatewayMetrics metrics, final ChannelBoard board) {
+        this(config, publisher, router, metrics, board, new InFlightBudget(config.kafka().maxInFlightBytes()));
+    }
+
+    public RigSessionHandler(final GatewayConfig config, final RecordPublisher publisher, final CommandRouter router,
+                             final GatewayMetrics metrics, final ChannelBoard board, final InFlightBudget budget) {
         this.config = config;
+        this.budget = budget;
+        this.budgetPauses = metrics.labeled("read_pauses", "reason", "in_flight_bytes");
+        this.kafkaRefusedPauses = metrics.labeled("read_pauses", "reason", "kafka_refused");
         this.publisher = publisher;
         this.router = router;
         this.metrics = metrics;
@@ -176,6 +213,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
         flushCounts();
         metrics.connectionsActive.decrement();
+        if (rigId != null) {
+            metrics.rigsConnected.decrement();
+        }
         for (String channelId : channelNoById.keySet()) {
             router.release(channelId, this);
             if (router.owner(channelId) == null) {
@@ -245,6 +285,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         final UnsafeBuffer envelope = new UnsafeBuffer(new byte[TelemetryRecordFlyweight.envelopeLength(id)]);
         TelemetryRecordFlyweight.encodeEnvelope(envelope, 0, id, 0L);
         rigIdEnvelope = envelope.byteArray();
+        metrics.rigsConnected.increment();
         ctx.writeAndFlush(out.helloOk(config.heartbeatIntervalMillis(), config.maxFrameLength(), nowMicros()));
         LOG.info("rig {} connected from {}", rigId, ctx.channel().remoteAddress());
     }
@@ -378,15 +419,55 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         new UnsafeBuffer(value).putLong(TelemetryRecordFlyweight.RECEIVED_AT_OFFSET, receivedMicros(),
             FrameDescriptor.BYTE_ORDER);
         frame.getBytes(frame.readerIndex(), value, rigIdEnvelope.length, frameLength);
-        final PendingFrame pending = new PendingFrame(sequence);
+        final PendingFrame pending = new PendingFrame(sequence, value.length);
         unacked.addLast(pending);
+        if (!budget.reserve(value.length) && !overBudget) {
+            overBudget = true;
+            updateAutoRead();
+            budgetPauses.increment();
+            budget.awaitRoom(budgetRoomFreed);
+        }
         if (unacked.size() >= config.maxUnackedFrames() && !backpressured) {
             backpressured = true;
             updateAutoRead();
             metrics.backpressurePauses.increment();
         }
         unflushedRecords++;
-        publisher.publish(c.declaration().channelId(), c.key(), value, pending);
+        if (!notYetSent.isEmpty() || !publisher.tryPublish(c.declaration().channelId(), c.key(), value, pending)) {
+            holdBack(new HeldFrame(c, value, pending));
+        }
+    }
+
+    /** Keeps a frame the producer could not take; the first one pauses reading and starts the resend timer. */
+    private void holdBack(final HeldFrame frame) {
+        notYetSent.addLast(frame);
+        if (notYetSent.size() == 1) {
+            kafkaRefusedPauses.increment();
+            updateAutoRead();
+            ctx.executor().schedule(resendHeld, RESEND_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Offers the held frames to Kafka again, oldest first, until one is refused; resumes reading when all went. */
+    private void resendHeld() {
+        if (!ctx.channel().isActive()) {
+            // the rig resends what was not ACKed when it reconnects; give the memory back
+            long bytes = 0;
+            for (HeldFrame h = notYetSent.poll(); h != null; h = notYetSent.poll()) {
+                bytes += h.pending().bytes;
+            }
+            budget.release(bytes);
+            return;
+        }
+        for (HeldFrame h = notYetSent.peekFirst(); h != null; h = notYetSent.peekFirst()) {
+            if (!publisher.tryPublish(h.channel().declaration().channelId(), h.channel().key(), h.value(),
+                h.pending())) {
+                ctx.executor().schedule(resendHeld, RESEND_MILLIS, TimeUnit.MILLISECONDS);
+                return;
+            }
+            notYetSent.pollFirst();
+        }
+        updateAutoRead();
     }
 
     /**
@@ -398,7 +479,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         completionsScheduled.set(false); // before polling: a completion offered after this schedules another run
         flushCounts(); // (a no-op after a completed read) records are counted as sent before they are as acknowledged
         int stored = 0;
+        long freed = 0;
         for (PendingFrame p = completed.poll(); p != null; p = completed.poll()) {
+            freed += p.bytes;
             if (p.failure == null) {
                 p.stored = true;
                 stored++;
@@ -413,6 +496,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
                 fail(ErrorCode.UNAVAILABLE, "storage unavailable; reconnect and resend unacknowledged frames");
             }
         }
+        budget.release(freed);
         if (stored == 0) {
             return;
         }
@@ -478,8 +562,22 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         updateAutoRead();
     }
 
+    /** Runs on the thread whose completions freed the room: hop to this connection's event loop. */
+    private void budgetRoomFreed() {
+        try {
+            ctx.executor().execute(endBudgetPause);
+        } catch (RejectedExecutionException e) {
+            // the gateway is shutting down: nothing left to resume
+        }
+    }
+
+    private void endBudgetPause() {
+        overBudget = false;
+        updateAutoRead();
+    }
+
     private void updateAutoRead() {
-        ctx.channel().config().setAutoRead(!backpressured && !throttled);
+        ctx.channel().config().setAutoRead(!backpressured && !throttled && !overBudget && notYetSent.isEmpty());
     }
 
     /** The event loop's clock (a test's EmbeddedChannel moves it by hand). */
