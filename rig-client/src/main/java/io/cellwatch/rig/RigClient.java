@@ -350,6 +350,10 @@ public final class RigClient implements AutoCloseable {
             }
             connection = fresh;
         }
+        if (closed) { // close() ran during the handshake and may have seen the old connection only
+            fresh.closeQuietly();
+            throw new IOException("client closed");
+        }
         fresh.startHeartbeat();
         return resent;
     }
