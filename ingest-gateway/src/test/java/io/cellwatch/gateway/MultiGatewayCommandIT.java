@@ -3,21 +3,14 @@ package io.cellwatch.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import io.cellwatch.core.alert.Alert;
-import io.cellwatch.core.alert.AlertClass;
-import io.cellwatch.core.alert.AlertIds;
-import io.cellwatch.core.alert.AlertJson;
-import io.cellwatch.core.alert.StopAction;
 import io.cellwatch.core.config.Settings;
 import io.cellwatch.core.model.CellForm;
 import io.cellwatch.core.model.ChannelDeclaration;
@@ -26,10 +19,6 @@ import io.cellwatch.rig.ReceivedCommand;
 import io.cellwatch.rig.RigClient;
 import io.cellwatch.rig.RigListener;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +40,7 @@ class MultiGatewayCommandIT {
     private EmbeddedKafkaBroker broker;
     private CellWatchGateway gatewayA;
     private CellWatchGateway gatewayB;
-    private KafkaProducer<byte[], byte[]> alerts;
+    private AlertsTopicWriter alerts;
     private final List<AutoCloseable> rigs = new ArrayList<>();
 
     @BeforeEach
@@ -60,12 +49,7 @@ class MultiGatewayCommandIT {
         broker.createTopics(new NewTopic("cellwatch.samples", 2, (short) 1), new NewTopic(ALERTS, 2, (short) 1));
         gatewayA = gateway("gwA");
         gatewayB = gateway("gwB");
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        alerts = new KafkaProducer<>(p);
+        alerts = new AlertsTopicWriter(broker.bootstrapServers(), ALERTS);
     }
 
     @AfterEach
@@ -114,14 +98,7 @@ class MultiGatewayCommandIT {
 
     /** Writes an alert as the job does and returns its id. */
     private String raise(final String rigId) throws Exception {
-        final long sampleTime = System.currentTimeMillis() * 1000L;
-        final String channel = rigId + "/ch01";
-        final Alert a = new Alert(AlertIds.of(channel, "upper-charge-voltage", sampleTime), channel, rigId,
-            "SN-" + rigId, "LOT-1", "cellwatch/monitor", 1, "upper-charge-voltage", AlertClass.SAFETY, StopAction.STOP,
-            sampleTime, 4.26, Double.NaN, 4.25, "V", sampleTime + 5_000, false, "above 4.25 V", "over-limit");
-        alerts.send(new ProducerRecord<>(ALERTS, channel.getBytes(StandardCharsets.UTF_8), AlertJson.toJson(a)))
-            .get(30, TimeUnit.SECONDS);
-        return a.alertId();
+        return alerts.raiseStop(rigId).alertId();
     }
 
     private static void await(final BooleanSupplier condition, final String what) throws InterruptedException {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import javax.net.ssl.SSLContext;
@@ -28,6 +30,7 @@ import io.cellwatch.core.codec.AckFlyweight;
 import io.cellwatch.core.codec.ChannelFlyweight;
 import io.cellwatch.core.codec.CommandAckFlyweight;
 import io.cellwatch.core.codec.CommandFlyweight;
+import io.cellwatch.core.codec.ErrorCode;
 import io.cellwatch.core.codec.ErrorFlyweight;
 import io.cellwatch.core.codec.FrameDescriptor;
 import io.cellwatch.core.codec.FrameType;
@@ -43,16 +46,22 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A rig's connection to a CellWatch gateway, done right: every sequenced frame (CHANNEL, SAMPLES, MARK) is kept
- * until the gateway ACKs it, and {@link #reconnect()} re-declares the channels and resends what is unacknowledged,
- * in sequence order, with the original sequence numbers (the job drops what it already has). COMMANDs are
- * delivered to the {@link RigListener} and answered with COMMAND_ACK; heartbeats are sent at the interval the
- * gateway asks for.
+ * until the gateway ACKs it, and a reconnect re-declares the channels and resends what is unacknowledged, in
+ * sequence order, with the original sequence numbers (the job drops what it already has), before any new frame.
+ * COMMANDs are delivered to the {@link RigListener} and answered with COMMAND_ACK (at once, or when the rig says so:
+ * {@link RigClientOptions#manualCommandAcks()}); heartbeats are sent at the interval the gateway asks for, and a
+ * gateway silent for three intervals is reported ({@link RigListener#onGatewaySilent}) and the connection dropped.
+ *
+ * <p>Reconnecting: by hand with {@link #reconnect(Duration)}, or automatically with capped, jittered, doubling
+ * back-off when {@link RigClientOptions#reconnect()} is set. While the automatic reconnect runs, senders keep
+ * their frames (they go out with the resend) instead of failing.
  *
  * <p>Plain TCP, or TLS with an {@link javax.net.ssl.SSLContext} from {@link RigTls} (the gateway's certificate is
  * checked against the CA and the host name).
  *
  * <p>Sequence numbers start at the clock in microseconds when the client is created, so they keep rising across
- * restarts of the rig program. Thread-safe for senders; callbacks run on the client's reader thread.
+ * restarts of the rig program. Thread-safe for senders; callbacks run on the client's reader thread (reconnect
+ * callbacks on its reconnect thread).
  */
 public final class RigClient implements AutoCloseable {
     private final String host;
@@ -60,17 +69,41 @@ public final class RigClient implements AutoCloseable {
     private final String rigId;
     private final String token;
     private final RigListener listener;
-    private final SSLContext tls;
+    private final RigClientOptions options;
+    /**
+     * The client state lock: sequence allocation, encoding, the write of a new frame, and the switch to a new
+     * connection together with its resends. One lock for all of them, so a new frame can never reach a new
+     * connection before the resends of older frames (the gateway refuses a sequence that does not rise).
+     */
+    private final Object sendLock = new Object();
+    /** One reconnect at a time, by hand or automatic. Taken before {@link #sendLock}, never inside it. */
+    private final Object reconnectLock = new Object();
+    /** Notified when a connection ends, for the automatic reconnect. */
+    private final Object connectionEnded = new Object();
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(64 * 1024);
     /** Unacknowledged sequenced frames, by sequence. */
     private final ConcurrentSkipListMap<Long, byte[]> unacked = new ConcurrentSkipListMap<>();
-    /** Every channel declared, by the sequence of its CHANNEL frame (re-sent on reconnect). */
-    private final Map<Long, byte[]> declarations = new TreeMap<>();
+    /** Channel declarations that a reconnect may have to send again, by the sequence of their CHANNEL frame. */
+    private final TreeMap<Long, Declaration> declarations = new TreeMap<>();
     private final Object ackMonitor = new Object();
     private long nextSequence;
     private volatile long ackedSequence = Long.MIN_VALUE;
     private volatile Connection connection;
     private volatile boolean closed;
+    private Thread reconnector;
+
+    /** A CHANNEL frame as first sent, and the channel number it binds. */
+    private record Declaration(int channelNo, byte[] frame) { }
+
+    /** The gateway refused the HELLO with an ERROR. */
+    private static final class RefusedException extends IOException {
+        final int code;
+
+        RefusedException(final String message, final int code) {
+            super(message);
+            this.code = code;
+        }
+    }
 
     /** One TCP connection with its reader and heartbeat threads. */
     private final class Connection {
@@ -79,6 +112,8 @@ public final class RigClient implements AutoCloseable {
         final CountDownLatch helloAnswered = new CountDownLatch(1);
         volatile int heartbeatMillis;
         volatile String refusal;
+        /** Code of the ERROR the gateway sent on this connection, or -1. */
+        volatile int errorCode = -1;
         final Thread reader;
         volatile Thread heartbeat;
 
@@ -94,10 +129,10 @@ public final class RigClient implements AutoCloseable {
             final Socket plain = new Socket();
             plain.setTcpNoDelay(true);
             plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            if (tls == null) {
+            if (options.tls() == null) {
                 return plain;
             }
-            final SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(plain, host, port, true);
+            final SSLSocket s = (SSLSocket) options.tls().getSocketFactory().createSocket(plain, host, port, true);
             final SSLParameters p = s.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS"); // the gateway's certificate must name the host dialled
             s.setSSLParameters(p);
@@ -136,6 +171,12 @@ public final class RigClient implements AutoCloseable {
                     }
                     dispatch(this, view);
                 }
+            } catch (SocketTimeoutException e) {
+                // only armed after HELLO_OK: three heartbeat intervals without a single frame from the gateway
+                cause = e;
+                if (!closed) {
+                    listener.onGatewaySilent(silenceLimitMillis(heartbeatMillis));
+                }
             } catch (EOFException e) {
                 cause = closed ? null : e;
             } catch (IOException e) {
@@ -145,10 +186,18 @@ public final class RigClient implements AutoCloseable {
             } finally {
                 helloAnswered.countDown();
                 closeQuietly();
+                synchronized (connectionEnded) {
+                    connectionEnded.notifyAll();
+                }
                 if (!closed) {
                     listener.onDisconnected(cause);
                 }
             }
+        }
+
+        /** Arms the silent-gateway detection once HELLO_OK named the interval (reader thread). */
+        void armSilenceTimeout() throws IOException {
+            socket.setSoTimeout((int) silenceLimitMillis(heartbeatMillis));
         }
 
         void startHeartbeat() {
@@ -169,6 +218,10 @@ public final class RigClient implements AutoCloseable {
             t.start();
         }
 
+        boolean isOpen() {
+            return !socket.isClosed();
+        }
+
         void closeQuietly() {
             try {
                 socket.close();
@@ -183,13 +236,13 @@ public final class RigClient implements AutoCloseable {
     }
 
     private RigClient(final String host, final int port, final String rigId, final String token,
-                      final RigListener listener, final SSLContext tls) {
-        this.tls = tls;
+                      final RigListener listener, final RigClientOptions options) {
         this.host = host;
         this.port = port;
         this.rigId = rigId;
         this.token = token;
         this.listener = listener;
+        this.options = options;
         this.nextSequence = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
     }
 
@@ -201,7 +254,7 @@ public final class RigClient implements AutoCloseable {
     public static RigClient connect(final String host, final int port, final String rigId, final String token,
                                     final RigListener listener, final Duration timeout)
         throws IOException, InterruptedException, TimeoutException {
-        return connect(host, port, rigId, token, listener, timeout, null);
+        return connect(host, port, rigId, token, listener, RigClientOptions.defaults().withConnectTimeout(timeout));
     }
 
     /**
@@ -213,17 +266,40 @@ public final class RigClient implements AutoCloseable {
     public static RigClient connect(final String host, final int port, final String rigId, final String token,
                                     final RigListener listener, final Duration timeout, final SSLContext tls)
         throws IOException, InterruptedException, TimeoutException {
-        final RigClient client = new RigClient(host, port, rigId, token, listener, tls);
-        client.open(timeout);
+        return connect(host, port, rigId, token, listener,
+            RigClientOptions.defaults().withConnectTimeout(timeout).withTls(tls));
+    }
+
+    /**
+     * Connects with the given options and completes the HELLO handshake. The first connection is not retried: a
+     * failure here is reported to the caller; with {@link RigClientOptions#reconnect()} set, every later break is
+     * repaired automatically.
+     *
+     * @throws IOException when the connection or the TLS handshake fails or the gateway refuses the HELLO
+     */
+    public static RigClient connect(final String host, final int port, final String rigId, final String token,
+                                    final RigListener listener, final RigClientOptions options)
+        throws IOException, InterruptedException, TimeoutException {
+        final RigClient client = new RigClient(host, port, rigId, token, listener, options);
+        final Connection c = client.handshake(options.connectTimeout());
+        client.connection = c;
+        c.startHeartbeat();
+        if (options.reconnect() != null) {
+            client.startReconnector();
+        }
         return client;
     }
 
-    private void open(final Duration timeout) throws IOException, InterruptedException, TimeoutException {
+    /** Dials and completes HELLO; the connection is not yet visible to senders. */
+    private Connection handshake(final Duration timeout) throws IOException, InterruptedException, TimeoutException {
         final Connection c = new Connection(timeout);
-        final int len;
-        synchronized (scratch) {
-            len = HelloFlyweight.encode(scratch, 0, FrameDescriptor.PROTOCOL_VERSION, rigId, token);
-            write(c, scratch.byteArray(), len);
+        final ExpandableArrayBuffer helloBuffer = new ExpandableArrayBuffer(256);
+        final int len = HelloFlyweight.encode(helloBuffer, 0, FrameDescriptor.PROTOCOL_VERSION, rigId, token);
+        try {
+            write(c, helloBuffer.byteArray(), len);
+        } catch (IOException e) {
+            c.closeQuietly();
+            throw e;
         }
         if (!c.helloAnswered.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             c.closeQuietly();
@@ -231,46 +307,89 @@ public final class RigClient implements AutoCloseable {
         }
         if (c.heartbeatMillis == 0) {
             c.closeQuietly();
-            throw new IOException("gateway " + host + ":" + port + " refused HELLO: "
-                + (c.refusal == null ? "connection closed" : c.refusal));
+            final String why = "gateway " + host + ":" + port + " refused HELLO: "
+                + (c.refusal == null ? "connection closed" : c.refusal);
+            throw c.errorCode >= 0 ? new RefusedException(why, c.errorCode) : new IOException(why);
         }
-        connection = c;
-        c.startHeartbeat();
+        return c;
     }
 
     /**
-     * Opens a new connection after the old one broke: HELLO again, then every channel declaration and every
-     * unacknowledged frame, in sequence order.
+     * Opens a new connection after the old one broke: HELLO again, then the channel declarations and every
+     * unacknowledged frame, in sequence order, before any new frame of a concurrent sender.
      */
-    public synchronized void reconnect(final Duration timeout)
-        throws IOException, InterruptedException, TimeoutException {
+    public void reconnect(final Duration timeout) throws IOException, InterruptedException, TimeoutException {
+        synchronized (reconnectLock) {
+            replaceConnection(timeout);
+        }
+    }
+
+    /** Returns the number of frames resent. Caller holds {@link #reconnectLock}. */
+    private int replaceConnection(final Duration timeout) throws IOException, InterruptedException, TimeoutException {
+        if (closed) {
+            throw new IOException("client closed");
+        }
         final Connection old = connection;
         if (old != null) {
             old.closeQuietly();
         }
-        open(timeout);
+        // Dial and HELLO outside the state lock (senders keep queueing meanwhile); the new connection becomes
+        // visible only under the lock, after the resends are written.
+        final Connection fresh = handshake(timeout);
+        final int resent;
+        synchronized (sendLock) {
+            try {
+                final List<byte[]> frames = framesToResend();
+                for (byte[] frame : frames) {
+                    write(fresh, frame, frame.length);
+                }
+                resent = frames.size();
+            } catch (IOException e) {
+                fresh.closeQuietly();
+                throw e;
+            }
+            connection = fresh;
+        }
+        if (closed) { // close() ran during the handshake and may have seen the old connection only
+            fresh.closeQuietly();
+            throw new IOException("client closed");
+        }
+        fresh.startHeartbeat();
+        return resent;
+    }
+
+    /**
+     * The frames a new connection needs before any new frame, in sequence order (docs/protocol.md, section 4): the
+     * newest declaration of each channel number, an older declaration while frames sent under it are still
+     * unacknowledged, and every unacknowledged frame. Declarations nobody can need again are forgotten. Caller
+     * holds {@link #sendLock}.
+     */
+    private List<byte[]> framesToResend() {
         final TreeMap<Long, byte[]> resend = new TreeMap<>(unacked);
-        synchronized (declarations) {
-            for (Map.Entry<Long, byte[]> e : declarations.entrySet()) {
-                resend.putIfAbsent(e.getKey(), e.getValue());
+        final Map<Integer, Long> newerDeclaration = new TreeMap<>();
+        final Long oldestUnacked = unacked.isEmpty() ? null : unacked.firstKey();
+        for (Long seq : new ArrayList<>(declarations.descendingKeySet())) { // newest first
+            final Declaration d = declarations.get(seq);
+            final Long supersededAt = newerDeclaration.put(d.channelNo(), seq);
+            final boolean needed = supersededAt == null
+                || (oldestUnacked != null && oldestUnacked < supersededAt);
+            if (needed) {
+                resend.putIfAbsent(seq, d.frame());
+            } else {
+                declarations.remove(seq); // sequences only rise: no frame sent under it will be unacked again
             }
         }
-        for (byte[] frame : resend.values()) {
-            write(connection, frame, frame.length);
-        }
+        return new ArrayList<>(resend.values());
     }
 
     /** Declares a channel on this connection; returns the frame's sequence number. */
     public long declareChannel(final ChannelDeclaration declaration) throws IOException {
-        synchronized (scratch) {
+        synchronized (sendLock) {
             final long seq = nextSequence++;
             final int len = ChannelFlyweight.encode(scratch, 0, seq, declaration);
             final byte[] frame = Arrays.copyOf(scratch.byteArray(), len);
-            synchronized (declarations) {
-                declarations.put(seq, frame);
-            }
-            sendSequenced(seq, frame);
-            return seq;
+            declarations.put(seq, new Declaration(declaration.channelNo(), frame));
+            return sendSequenced(seq, frame);
         }
     }
 
@@ -279,36 +398,70 @@ public final class RigClient implements AutoCloseable {
         if (batch.size == 0) {
             throw new IllegalArgumentException("empty sample batch");
         }
-        synchronized (scratch) {
+        synchronized (sendLock) {
             final long seq = nextSequence++;
             final int len = SamplesFlyweight.encodeHeader(scratch, 0, seq, channelNo, batch.size);
             for (int i = 0; i < batch.size; i++) {
                 SamplesFlyweight.putSample(scratch, 0, i, batch.timestampMicros[i], batch.voltage[i],
                     batch.current[i], batch.cellTemperature[i], batch.ambientTemperature[i], batch.force[i]);
             }
-            sendSequenced(seq, Arrays.copyOf(scratch.byteArray(), len));
-            return seq;
+            return sendSequenced(seq, Arrays.copyOf(scratch.byteArray(), len));
         }
     }
 
     /** Sends a phase marker; returns its sequence number. */
     public long sendMark(final int channelNo, final int markType, final long timestampMicros) throws IOException {
-        synchronized (scratch) {
+        synchronized (sendLock) {
             final long seq = nextSequence++;
             final int len = MarkFlyweight.encode(scratch, 0, seq, channelNo, markType, timestampMicros);
-            sendSequenced(seq, Arrays.copyOf(scratch.byteArray(), len));
-            return seq;
+            return sendSequenced(seq, Arrays.copyOf(scratch.byteArray(), len));
         }
     }
 
-    private void sendSequenced(final long seq, final byte[] frame) throws IOException {
+    /**
+     * Keeps the frame until it is ACKed and writes it to the current connection. Caller holds {@link #sendLock}.
+     * Without automatic reconnect a broken connection is the caller's to repair (IOException; the frame stays
+     * queued and {@link #reconnect} resends it); with it, the frame simply waits for the resend.
+     */
+    private long sendSequenced(final long seq, final byte[] frame) throws IOException {
         unacked.put(seq, frame);
         final Connection c = connection;
         if (c == null) {
             throw new IOException("not connected");
         }
-        // Kept in unacked even when the write fails: reconnect() resends it.
-        write(c, frame, frame.length);
+        if (options.reconnect() != null && !c.isOpen()) {
+            return seq;
+        }
+        try {
+            write(c, frame, frame.length);
+        } catch (IOException e) {
+            c.closeQuietly(); // the reader sees the break: onDisconnected, and the automatic reconnect if on
+            if (options.reconnect() == null) {
+                throw e;
+            }
+        }
+        return seq;
+    }
+
+    /**
+     * Answers a COMMAND with COMMAND_ACK, for a rig that acknowledges only once it has acted
+     * ({@link RigClientOptions#manualCommandAcks()}). An ACK lost with a broken connection is harmless: the
+     * gateway sends the command again after the reconnect and the rig acknowledges the repeat.
+     *
+     * @throws IOException when there is no open connection
+     */
+    public void acknowledgeCommand(final String alertId) throws IOException {
+        final Connection c = connection;
+        if (c == null || !c.isOpen()) {
+            throw new IOException("not connected");
+        }
+        writeCommandAck(c, alertId);
+    }
+
+    private static void writeCommandAck(final Connection c, final String alertId) throws IOException {
+        final ExpandableArrayBuffer ackBuf = new ExpandableArrayBuffer(64);
+        final int len = CommandAckFlyweight.encode(ackBuf, 0, alertId);
+        write(c, ackBuf.byteArray(), len);
     }
 
     private static void write(final Connection c, final byte[] frame, final int length) throws IOException {
@@ -324,6 +477,7 @@ public final class RigClient implements AutoCloseable {
                 final HelloOkFlyweight ok = new HelloOkFlyweight();
                 ok.wrap(view, 0);
                 c.heartbeatMillis = Math.max(10, ok.heartbeatIntervalMillis());
+                c.armSilenceTimeout();
                 c.helloAnswered.countDown();
             }
             case FrameType.ACK -> {
@@ -345,20 +499,95 @@ public final class RigClient implements AutoCloseable {
                 final ReceivedCommand rc = new ReceivedCommand(cmd.channelNo(), cmd.action(), cmd.sampleTimeMicros(),
                     cmd.alertId(), cmd.channelId(), cmd.rule(), cmd.reason(), System.nanoTime());
                 listener.onCommand(rc);
-                final ExpandableArrayBuffer ackBuf = new ExpandableArrayBuffer(64);
-                final int len = CommandAckFlyweight.encode(ackBuf, 0, rc.alertId());
-                write(c, ackBuf.byteArray(), len);
+                if (!options.manualCommandAcks()) {
+                    writeCommandAck(c, rc.alertId());
+                }
             }
             case FrameType.ERROR -> {
                 final ErrorFlyweight err = new ErrorFlyweight();
                 err.wrap(view, 0);
                 c.refusal = err.code() + " " + err.message();
+                c.errorCode = err.code();
                 listener.onError(err.code(), err.message());
             }
             default -> {
-                // HEARTBEAT and anything newer: nothing to do
+                // HEARTBEAT and anything newer: nothing to do (any frame re-arms the silence timeout)
             }
         }
+    }
+
+    /**
+     * Whether reconnecting and resending can help after an ERROR with this code (docs/protocol.md, section 7):
+     * the gateway could not store the data, or another rig held a channel. Anything else would be refused again.
+     */
+    public static boolean reconnectCanHelp(final int code) {
+        return code == ErrorCode.CHANNEL_CONFLICT.code() || code == ErrorCode.UNAVAILABLE.code()
+            || code == ErrorCode.INTERNAL_ERROR.code();
+    }
+
+    private void startReconnector() {
+        final Thread t = new Thread(this::reconnectWhileOpen, "rig-" + rigId + "-reconnect");
+        t.setDaemon(true);
+        reconnector = t;
+        t.start();
+    }
+
+    /** The automatic reconnect: waits for a break, then retries with back-off until connected or closed. */
+    private void reconnectWhileOpen() {
+        final ReconnectPolicy policy = options.reconnect();
+        try {
+            while (!closed) {
+                final Connection broken;
+                synchronized (connectionEnded) {
+                    while (!closed && connection.isOpen()) {
+                        connectionEnded.wait();
+                    }
+                    broken = connection;
+                }
+                if (closed || !reconnectMayHelp(broken)) {
+                    return;
+                }
+                int attempt = 1;
+                long delay = policy.delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
+                while (!closed) {
+                    TimeUnit.NANOSECONDS.sleep(delay);
+                    try {
+                        final int resent;
+                        synchronized (reconnectLock) {
+                            if (connection != broken) {
+                                break; // repaired by hand meanwhile
+                            }
+                            resent = replaceConnection(options.connectTimeout());
+                        }
+                        listener.onConnectionRestored(attempt, resent);
+                        break;
+                    } catch (IOException | TimeoutException e) {
+                        if (closed) {
+                            return;
+                        }
+                        if (e instanceof RefusedException r && !reconnectCanHelp(r.code)) {
+                            listener.onReconnectAbandoned(r.code, r.getMessage());
+                            return;
+                        }
+                        attempt++;
+                        delay = policy.delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
+                        listener.onReconnectAttemptFailed(attempt - 1, e, TimeUnit.NANOSECONDS.toMillis(delay));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close() ends the reconnect
+        }
+    }
+
+    /** False (and the listener told) when the gateway ended the connection with an ERROR a resend cannot fix. */
+    private boolean reconnectMayHelp(final Connection broken) {
+        final int code = broken.errorCode;
+        if (code < 0 || reconnectCanHelp(code)) {
+            return true;
+        }
+        listener.onReconnectAbandoned(code, broken.refusal);
+        return false;
     }
 
     /** Waits until the gateway has acknowledged {@code sequence}; false on timeout. */
@@ -393,16 +622,28 @@ public final class RigClient implements AutoCloseable {
 
     public boolean isConnected() {
         final Connection c = connection;
-        return c != null && !c.socket.isClosed();
+        return c != null && c.isOpen();
     }
 
     @Override
     public void close() {
         closed = true;
+        final Thread t = reconnector;
+        if (t != null) {
+            t.interrupt();
+        }
+        synchronized (connectionEnded) {
+            connectionEnded.notifyAll();
+        }
         final Connection c = connection;
         if (c != null) {
             c.closeQuietly();
         }
+    }
+
+    /** The contract of docs/protocol.md, section 3: three heartbeat intervals without a frame. */
+    private static long silenceLimitMillis(final int heartbeatMillis) {
+        return 3L * heartbeatMillis;
     }
 
     private static long nowMicros() {

@@ -44,6 +44,14 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
         this.board = board;
     }
 
+    /**
+     * The heartbeat contract (docs/protocol.md, section 3): WRITER_IDLE after one interval without writing (the
+     * session sends HEARTBEAT), READER_IDLE after three intervals without reading (the session closes a silent rig).
+     */
+    static IdleStateHandler idleDetection(final long heartbeatMillis) {
+        return new IdleStateHandler(3 * heartbeatMillis, heartbeatMillis, 0, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     protected void initChannel(final SocketChannel ch) {
         final long hb = config.heartbeatIntervalMillis();
@@ -52,7 +60,7 @@ public final class RigChannelInitializer extends ChannelInitializer<SocketChanne
             ch.pipeline().addLast("tls", tls.newHandler(ch.alloc())).addLast("tls-failures", tlsFailures);
         }
         ch.pipeline()
-            .addLast("idle", new IdleStateHandler(3 * hb, hb, 0, TimeUnit.MILLISECONDS))
+            .addLast("idle", idleDetection(hb))
             .addLast("frames", new RigFrameDecoder(config.maxFrameLength(), metrics))
             .addLast("frame-timeout", new FrameTimeoutHandler(config.limits().frameTimeoutMillis(), frameTimeouts))
             .addLast("session", new RigSessionHandler(config, publisher, router, metrics, board, budget));

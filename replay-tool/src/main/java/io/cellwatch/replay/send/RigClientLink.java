@@ -61,8 +61,7 @@ public final class RigClientLink implements RigLink {
 
     /** Whether reconnecting and resending can help after an ERROR with this code (docs/protocol.md, section 7). */
     static boolean retriable(final int code) {
-        return code == ErrorCode.CHANNEL_CONFLICT.code() || code == ErrorCode.UNAVAILABLE.code()
-            || code == ErrorCode.INTERNAL_ERROR.code();
+        return RigClient.reconnectCanHelp(code);
     }
 
     /**
