@@ -91,12 +91,13 @@ public final class CellWatchGateway implements AutoCloseable {
         LOG.info("gateway {} listening for rigs on {}{}", config.instanceId(), rigAddress,
             rigTls == null ? " (plain TCP)" : config.tls().mutual() ? " (TLS, client certificates required)" : " (TLS)");
         // one writer for HTTP and raw TCP: it numbers each channel's records, and both ways must share the numbers
-        final LineProtocolWriter lineWriter = new LineProtocolWriter(publisher, ProcedureLibrary.builtIn());
+        final LineProtocolWriter lineWriter = new LineProtocolWriter(publisher, ProcedureLibrary.builtIn(),
+            config.limits().maxFutureSkewMillis());
         if (config.lineProtocolTcpPort() >= 0) {
             lineProtocolTcp = new NettyServer(1);
             lineProtocolTcpAddress = lineProtocolTcp.bind(config.bindAddress(), config.lineProtocolTcpPort(),
                 new LineProtocolTcpInitializer(lineWriter, config.lineProtocolTcpPrecision(),
-                    config.lineProtocolTcpMaxLine(), metrics));
+                    config.lineProtocolTcpMaxLine(), config.limits().lineTcpTimeoutMillis(), metrics));
             LOG.info("gateway {} accepting line protocol over TCP on {} (precision {}, no authentication)",
                 config.instanceId(), lineProtocolTcpAddress, config.lineProtocolTcpPrecision());
         }

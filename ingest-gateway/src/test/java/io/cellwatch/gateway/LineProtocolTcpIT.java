@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import io.cellwatch.core.config.Settings;
 import io.cellwatch.gateway.StoredSamples.Sample;
 import io.cellwatch.gateway.metrics.GatewayMetrics.LineRejection;
+import io.cellwatch.gateway.tcp.ConnectionLimits;
 import io.cellwatch.kafka.embedded.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
@@ -125,6 +126,39 @@ class LineProtocolTcpIT {
         }
         assertEquals(1, awaitSamples("tcpB/ch01", 1).size(), "the line before the oversize one is stored");
         assertEquals(1, gateway.metrics().linesRejectedCount(LineRejection.LINE_TOO_LONG));
+    }
+
+    @Test
+    void shouldCloseAConnectionThatTricklesALineThatNeverEndsAndCountIt() throws Exception {
+        // a gateway of its own with a one-second line timeout (the shared one keeps the five-minute default)
+        try (CellWatchGateway shortTimeout = new CellWatchGateway(GatewayConfig.from(Settings.of(Map.of(
+            "kafka.bootstrap-servers", broker.bootstrapServers(),
+            "gateway.rig-port", "0",
+            "gateway.http-port", "-1",
+            GatewayConfig.LINE_PROTOCOL_TCP_PORT, "0",
+            ConnectionLimits.LINE_TCP_TIMEOUT, "1000")))).start();
+             Socket s = new Socket("127.0.0.1", shortTimeout.lineProtocolTcpAddress().getPort())) {
+            final OutputStream out = s.getOutputStream();
+            final byte[] never = "cell,channel=tcpD/ch01 voltage=4.2".getBytes(StandardCharsets.UTF_8);
+            boolean closed = false;
+            // one byte every 200 ms: bytes keep arriving, but no line is ever completed
+            for (int i = 0; i < never.length && !closed; i++) {
+                try {
+                    out.write(never[i]);
+                    out.flush();
+                    Thread.sleep(200);
+                } catch (java.io.IOException e) {
+                    closed = true; // the gateway closed it and the write noticed first
+                }
+            }
+            if (!closed) {
+                s.setSoTimeout(10_000);
+                closed = s.getInputStream().read() == -1;
+            }
+            assertTrue(closed, "the gateway closed the trickling connection");
+            assertEquals(1, shortTimeout.metrics().labeled("connections_closed", "reason",
+                "line_protocol_tcp_timeout").sum(), "counted by reason");
+        }
     }
 
     @Test

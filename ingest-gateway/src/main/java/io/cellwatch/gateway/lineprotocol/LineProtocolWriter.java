@@ -18,6 +18,7 @@ import io.cellwatch.core.model.ChannelDeclaration;
 import io.cellwatch.core.procedure.ProcedureLibrary;
 import io.cellwatch.core.record.TelemetryRecordFlyweight;
 import io.cellwatch.gateway.kafka.RecordPublisher;
+import io.cellwatch.gateway.tcp.ConnectionLimits;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
@@ -42,10 +43,23 @@ public final class LineProtocolWriter {
     private final ProcedureLibrary procedures;
     private final Map<String, AtomicLong> sequences = new ConcurrentHashMap<>();
     private final Map<String, String> declared = new ConcurrentHashMap<>();
+    private final long maxFutureSkewMicros;
 
+    /** With the rig port's default future-timestamp limit ({@link ConnectionLimits#DEFAULT_MAX_FUTURE_SKEW_MILLIS}). */
     public LineProtocolWriter(final RecordPublisher publisher, final ProcedureLibrary procedures) {
+        this(publisher, procedures, ConnectionLimits.DEFAULT_MAX_FUTURE_SKEW_MILLIS);
+    }
+
+    /**
+     * @param maxFutureSkewMillis a point stamped more than this far ahead of the gateway's clock is refused, as a rig's
+     *                            sample is ({@code gateway.max-future-skew-ms}): a wrong precision (ns read as us)
+     *                            would otherwise put samples centuries ahead and wreck the channel's rule state
+     */
+    public LineProtocolWriter(final RecordPublisher publisher, final ProcedureLibrary procedures,
+                              final long maxFutureSkewMillis) {
         this.publisher = publisher;
         this.procedures = procedures;
+        this.maxFutureSkewMicros = maxFutureSkewMillis * 1000;
     }
 
     /** A channel's points of one request, with its declaration. */
@@ -61,6 +75,7 @@ public final class LineProtocolWriter {
         final long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         final Map<String, ChannelPoints> byChannel = new LinkedHashMap<>();
         for (LinePoint p : points) {
+            checkTime(p, now);
             final String channel = channelOf(p);
             final String rig = rigOf(p, channel, authorizedRig);
             ChannelPoints cp = byChannel.get(channel);
@@ -107,9 +122,18 @@ public final class LineProtocolWriter {
      * skips a bad line instead of refusing a whole batch.
      */
     public void check(final LinePoint p, final String authorizedRig) throws LineProtocolException {
+        checkTime(p, ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()));
         final String channel = channelOf(p);
         rigOf(p, channel, authorizedRig);
         declaration(p, channel);
+    }
+
+    private void checkTime(final LinePoint p, final long nowMicros) throws LineProtocolException {
+        if (p.timestampMicros() != Long.MIN_VALUE && p.timestampMicros() - nowMicros > maxFutureSkewMicros) {
+            throw LineProtocolException.timestampInFuture(p.line(), "timestamp " + p.timestampMicros()
+                + " us is more than " + maxFutureSkewMicros / 1000 + " ms ahead of the gateway's clock (check the "
+                + "precision: the default is ns)");
+        }
     }
 
     private static String channelOf(final LinePoint p) throws LineProtocolException {

@@ -93,7 +93,7 @@ final class LineProtocolTcpHandler extends SimpleChannelInboundHandler<ByteBuf> 
         try {
             writer.check(point, null);
         } catch (LineProtocolException e) {
-            skip(LineRejection.UNMAPPABLE, e);
+            skip(e.timestampInFuture() ? LineRejection.TIMESTAMP_IN_FUTURE : LineRejection.UNMAPPABLE, e);
             return;
         }
         batch.add(point);

@@ -79,6 +79,8 @@ public final class GatewayMetrics {
         INVALID_LINE,
         /** parsed, but does not map onto a sample (no channel tag, no voltage, unknown procedure); skipped */
         UNMAPPABLE,
+        /** stamped more than gateway.max-future-skew-ms ahead of the gateway's clock; skipped */
+        TIMESTAMP_IN_FUTURE,
         /** longer than gateway.line-protocol-tcp-max-line-length; the connection is closed */
         LINE_TOO_LONG,
         /** bytes after the last newline when the connection closed; dropped */

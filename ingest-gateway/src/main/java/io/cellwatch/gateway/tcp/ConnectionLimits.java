@@ -20,19 +20,23 @@ import io.cellwatch.core.config.Settings;
  *                                  since its last request) is answered 408 and closed
  * @param maxFutureSkewMillis       a sample or mark stamped more than this far ahead of the gateway's clock is
  *                                  TIMESTAMP_IN_FUTURE
+ * @param lineTcpTimeoutMillis      a raw-TCP line-protocol connection that completes no line for this long is closed
+ *                                  (idle clients and slow-loris alike: that port has no other way to tell)
  */
 public record ConnectionLimits(int maxChannelsPerConnection, int maxSamplesPerSecond, int sampleBurst,
-                               int frameTimeoutMillis, int httpRequestTimeoutMillis, long maxFutureSkewMillis) {
+                               int frameTimeoutMillis, int httpRequestTimeoutMillis, long maxFutureSkewMillis,
+                               int lineTcpTimeoutMillis) {
     public static final String MAX_CHANNELS = "gateway.max-channels-per-connection";
     public static final String MAX_SAMPLES_PER_SECOND = "gateway.max-samples-per-second";
     public static final String SAMPLE_BURST = "gateway.sample-burst";
     public static final String FRAME_TIMEOUT = "gateway.frame-timeout-ms";
     public static final String HTTP_REQUEST_TIMEOUT = "gateway.http-request-timeout-ms";
     public static final String MAX_FUTURE_SKEW = "gateway.max-future-skew-ms";
+    public static final String LINE_TCP_TIMEOUT = "gateway.line-protocol-tcp-timeout-ms";
 
     /** Every key this config reads. */
     public static final List<String> KEYS = List.of(MAX_CHANNELS, MAX_SAMPLES_PER_SECOND, SAMPLE_BURST, FRAME_TIMEOUT,
-        HTTP_REQUEST_TIMEOUT, MAX_FUTURE_SKEW);
+        HTTP_REQUEST_TIMEOUT, MAX_FUTURE_SKEW, LINE_TCP_TIMEOUT);
 
     /** Seven days: rig clocks that are hours or a day off are accepted on purpose (rules run on rig time). */
     public static final long DEFAULT_MAX_FUTURE_SKEW_MILLIS = 7L * 24 * 3600 * 1000;
@@ -55,6 +59,8 @@ public record ConnectionLimits(int maxChannelsPerConnection, int maxSamplesPerSe
             s.integer(SAMPLE_BURST, Math.max(rate, 1), 1, Integer.MAX_VALUE),
             s.integer(FRAME_TIMEOUT, 30_000, 100, 3_600_000),
             s.integer(HTTP_REQUEST_TIMEOUT, 30_000, 100, 3_600_000),
-            s.longValue(MAX_FUTURE_SKEW, DEFAULT_MAX_FUTURE_SKEW_MILLIS, 1000, 10L * 365 * 24 * 3600 * 1000));
+            s.longValue(MAX_FUTURE_SKEW, DEFAULT_MAX_FUTURE_SKEW_MILLIS, 1000, 10L * 365 * 24 * 3600 * 1000),
+            // five minutes: well above Telegraf's 10 s flush interval and a script writing once a minute
+            s.integer(LINE_TCP_TIMEOUT, 300_000, 1000, 86_400_000));
     }
 }

@@ -90,6 +90,25 @@ class HttpRequestGuardTest {
     }
 
     @Test
+    void shouldAnswer413ToAGzipBombWhoseBodyIsSmallButExpandsPastTheLimit() throws Exception {
+        final java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+            final byte[] block = new byte[64 * 1024];
+            java.util.Arrays.fill(block, (byte) 'a');
+            for (int written = 0; written <= HttpChannelInitializer.MAX_REQUEST_BYTES; written += block.length) {
+                gz.write(block);
+            }
+        }
+        final byte[] body = zipped.toByteArray();
+        assertTrue(body.length < 100_000, "the bomb is small on the wire: " + body.length + " bytes");
+        final String reply = server.raw("POST /api/v2/write HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            + "Content-Encoding: gzip\r\nContent-Length: " + body.length + "\r\n\r\n", body);
+        assertTrue(reply.startsWith("HTTP/1.1 413 "), reply);
+        assertEquals(1, rejected("body_too_large"));
+        assertTrue(server.rawGet("/health").startsWith("HTTP/1.1 200"), "the gateway still serves others");
+    }
+
+    @Test
     void shouldAnswer408AndCloseAConnectionThatCompletesNoRequestInTime() {
         final GatewayMetrics metrics = new GatewayMetrics();
         final EmbeddedChannel ch = new EmbeddedChannel(new HttpRequestGuard(30_000, metrics));

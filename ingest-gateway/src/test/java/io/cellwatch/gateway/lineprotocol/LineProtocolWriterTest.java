@@ -73,6 +73,24 @@ class LineProtocolWriterTest {
     }
 
     @Test
+    void shouldRefuseAPointStampedFurtherAheadThanTheSkewLimitAndWriteNothingOfTheRequest() throws Exception {
+        final long nowSeconds = System.currentTimeMillis() / 1000;
+        final long eightDaysAhead = nowSeconds + 8 * 24 * 3600;
+        final LineProtocolException e = assertThrows(LineProtocolException.class, () -> writer.write(
+            LineProtocolParser.parse("cell,channel=rigA/ch01 voltage=4.0 " + nowSeconds + "\n"
+                + "cell,channel=rigA/ch01 voltage=4.0 " + eightDaysAhead, "s"), null));
+        assertTrue(e.timestampInFuture(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("line 2: ") && e.getMessage().contains("ahead"), e.getMessage());
+        assertEquals(List.of(), sent, "a bad point refuses the whole request");
+        // the same point as a raw-TCP line: check() says why, so the listener can count it by reason
+        assertTrue(assertThrows(LineProtocolException.class, () -> writer.check(LineProtocolParser.parse(
+            "cell,channel=rigA/ch01 voltage=4.0 " + eightDaysAhead, "s").get(0), null)).timestampInFuture());
+        // six days ahead is within the default seven (rig clocks a day off are accepted on purpose)
+        writer.check(LineProtocolParser.parse("cell,channel=rigA/ch01 voltage=4.0 " + (nowSeconds + 6 * 24 * 3600),
+            "s").get(0), null);
+    }
+
+    @Test
     void shouldFailTheRequestWhenKafkaFails() throws Exception {
         final CompletableFuture<Integer> done = writer.write(
             LineProtocolParser.parse("cell,channel=rigA/ch01 voltage=4.0 1", "s"), null);

@@ -489,6 +489,22 @@ class ChannelEvaluatorTest {
     }
 
     @Test
+    void shouldTreatPlusAndMinusInfinityAsInvalidVoltagesAndNeverAsAStop() {
+        // +Infinity is above every limit and -Infinity would be an endless drop: both are sensor faults, one notice
+        // per episode each, and neither the upper charge voltage rule nor the drop rule sees them.
+        final ChannelState s = evaluator.newState(CHANNEL, RIG);
+        sample(s, T0, 4.0f);
+        sample(s, T0 + S, Float.POSITIVE_INFINITY);
+        sample(s, T0 + 2 * S, 4.0f);
+        sample(s, T0 + 3 * S, Float.NEGATIVE_INFINITY);
+        final List<Alert> invalid = alerts(DataQualityRules.INVALID_VALUE);
+        assertEquals(2, invalid.size(), alerts.toString());
+        assertEquals(Double.POSITIVE_INFINITY, invalid.get(0).value());
+        assertEquals(Double.NEGATIVE_INFINITY, invalid.get(1).value());
+        assertEquals(invalid, alerts, "no other alert: " + alerts);
+    }
+
+    @Test
     void shouldNotTakeAnImplausibleVoltageAsADropWhileTheForceLimitStillApplies() {
         // -3 V would be a 7 V "drop" from 4.0 V; it is a sensor fault, so only the data-quality notice. The force is
         // a separate sensor: 800 N in the same sample still stops the press.
