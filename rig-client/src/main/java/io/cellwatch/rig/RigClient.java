@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -48,8 +50,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A rig's connection to a CellWatch gateway, done right: every sequenced frame (CHANNEL, SAMPLES, MARK) is kept
  * until the gateway ACKs it, and a reconnect re-declares the channels and resends what is unacknowledged, in
  * sequence order, with the original sequence numbers (the job drops what it already has), before any new frame.
- * COMMANDs are delivered to the {@link RigListener} and answered with COMMAND_ACK (at once, or when the rig says so:
- * {@link RigClientOptions#manualCommandAcks()}); heartbeats are sent at the interval the gateway asks for, and a
+ * COMMANDs are delivered to the {@link RigListener} once per alert id (the gateway resends a command until it is
+ * acknowledged; a repeat is answered, not delivered again) and answered with COMMAND_ACK (at once, or when the rig
+ * says so: {@link RigClientOptions#manualCommandAcks()}); samples can be grouped into frames by
+ * {@link SampleBatcher}; heartbeats are sent at the interval the gateway asks for, and a
  * gateway silent for three intervals is reported ({@link RigListener#onGatewaySilent}) and the connection dropped.
  *
  * <p>Reconnecting: by hand with {@link #reconnect(Duration)}, or automatically with capped, jittered, doubling
@@ -64,6 +68,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * callbacks on its reconnect thread).
  */
 public final class RigClient implements AutoCloseable {
+    /** Alert ids seen lately, TRUE once acknowledged: a resent COMMAND reaches the rig once. */
+    private final Map<String, Boolean> recentCommands = Collections.synchronizedMap(
+        new LinkedHashMap<>(64, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<String, Boolean> eldest) {
+                return size() > RECENT_COMMANDS; // far more than a rig's commands within the resend deadline
+            }
+        });
+    private static final int RECENT_COMMANDS = 1024;
     private final String host;
     private final int port;
     private final String rigId;
@@ -451,6 +466,7 @@ public final class RigClient implements AutoCloseable {
      * @throws IOException when there is no open connection
      */
     public void acknowledgeCommand(final String alertId) throws IOException {
+        recentCommands.put(alertId, Boolean.TRUE); // the rig acted: a repeat is answered even if this write fails
         final Connection c = connection;
         if (c == null || !c.isOpen()) {
             throw new IOException("not connected");
@@ -498,9 +514,20 @@ public final class RigClient implements AutoCloseable {
                 cmd.wrap(view, 0);
                 final ReceivedCommand rc = new ReceivedCommand(cmd.channelNo(), cmd.action(), cmd.sampleTimeMicros(),
                     cmd.alertId(), cmd.channelId(), cmd.rule(), cmd.reason(), System.nanoTime());
-                listener.onCommand(rc);
-                if (!options.manualCommandAcks()) {
-                    writeCommandAck(c, rc.alertId());
+                final Boolean acknowledged = recentCommands.get(rc.alertId());
+                if (acknowledged != null) {
+                    // a resend (the gateway did not get our COMMAND_ACK yet, or the rig has not given it): the rig
+                    // acts once; a repeat of a command it already acknowledged is acknowledged again
+                    if (acknowledged) {
+                        writeCommandAck(c, rc.alertId());
+                    }
+                } else {
+                    recentCommands.put(rc.alertId(), Boolean.FALSE);
+                    listener.onCommand(rc);
+                    if (!options.manualCommandAcks()) {
+                        recentCommands.put(rc.alertId(), Boolean.TRUE);
+                        writeCommandAck(c, rc.alertId());
+                    }
                 }
             }
             case FrameType.ERROR -> {

@@ -263,6 +263,37 @@ class RigClientTest {
     }
 
     @Test
+    void shouldDeliverARepeatedCommandOnceAndAcknowledgeEveryRepeat() throws Exception {
+        final GatewayPeer peer = peer();
+        peer.commandsOnDeclare = List.of("a1", "a1", "a2", "a1"); // resends, as the gateway makes them
+        final Recorder events = new Recorder();
+        final RigClient rig = connect(peer, events, RigClientOptions.defaults());
+        final long declared = rig.declareChannel(CH1);
+        await(() -> peer.lastSession().size() == 5, "the peer has four COMMAND_ACKs");
+        assertEquals(List.of("a1", "a2"), events.commands.stream().map(ReceivedCommand::alertId).toList(),
+            "the rig acts once per alert");
+        assertEquals(List.of("CHANNEL " + declared, "COMMAND_ACK a1", "COMMAND_ACK a1", "COMMAND_ACK a2",
+            "COMMAND_ACK a1"), peer.lastSession(), "every repeat acknowledged, so the gateway stops resending");
+    }
+
+    @Test
+    void shouldNotAnswerARepeatTheRigHasNotAcknowledgedYetWithManualAcks() throws Exception {
+        final GatewayPeer peer = peer();
+        peer.commandsOnDeclare = List.of("a1", "a1", "a2");
+        final Recorder events = new Recorder();
+        final RigClient rig = connect(peer, events, RigClientOptions.defaults().withManualCommandAcks(true));
+        final long declared = rig.declareChannel(CH1);
+        // a2 comes after the repeat on the same stream: once it is delivered, the repeat was read and not answered
+        await(() -> events.commands.size() == 2, "both commands delivered");
+        final long mark = rig.sendMark(1, 1, 5L);
+        rig.acknowledgeCommand("a1");
+        await(() -> peer.lastSession().size() == 3, "the peer has the COMMAND_ACK");
+        assertEquals(List.of("CHANNEL " + declared, "MARK " + mark, "COMMAND_ACK a1"), peer.lastSession());
+        assertEquals(List.of("a1", "a2"), events.commands.stream().map(ReceivedCommand::alertId).toList(),
+            "the repeat was not delivered again");
+    }
+
+    @Test
     void shouldStopReconnectingWhenTheGatewayRefusesTheRigForGood() throws Exception {
         final GatewayPeer peer = peer();
         final AtomicReference<Integer> abandoned = new AtomicReference<>();

@@ -31,6 +31,18 @@ class LineProtocolParserTest {
         assertEquals(5_000L, LineProtocolParser.parse("m,channel=a v=1 5", "ms").get(0).timestampMicros());
         assertEquals(5L, LineProtocolParser.parse("m,channel=a v=1 5", "us").get(0).timestampMicros());
         assertEquals(Long.MIN_VALUE, LineProtocolParser.parse("m,channel=a v=1", "s").get(0).timestampMicros());
+        // the v1 API's short names
+        assertEquals(5L, LineProtocolParser.parse("m,channel=a v=1 5999", "n").get(0).timestampMicros());
+        assertEquals(5L, LineProtocolParser.parse("m,channel=a v=1 5", "u").get(0).timestampMicros());
+    }
+
+    @Test
+    void shouldTakeNaNAndInfinityAsTheValuesTheyNameSoTheJobCanFlagThem() throws Exception {
+        final LinePoint p = LineProtocolParser.parse("cell,channel=a voltage=NaN,current=Infinity,temp=-Infinity",
+            "ns").get(0);
+        assertTrue(Double.isNaN(p.fields().get("voltage")));
+        assertEquals(Double.POSITIVE_INFINITY, p.fields().get("current"));
+        assertEquals(Double.NEGATIVE_INFINITY, p.fields().get("temp"));
     }
 
     @Test

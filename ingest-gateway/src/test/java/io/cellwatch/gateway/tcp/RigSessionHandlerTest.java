@@ -458,6 +458,7 @@ class RigSessionHandlerTest {
         assertEquals(ErrorCode.UNKNOWN_CHANNEL.code(), errorCode(read(ch)));
         assertFalse(ch.isOpen());
         assertTrue(publisher.sent.isEmpty(), "nothing of a refused frame reaches Kafka");
+        assertEquals(1, metrics.rejectedCount(ErrorCode.UNKNOWN_CHANNEL), "counted by reason");
     }
 
     @Test
