@@ -31,6 +31,7 @@ public final class CellWatchStack implements AutoCloseable {
     private EmbeddedKafkaBroker broker;
     private List<String> brokerJvmArgs = List.of();
     private Map<String, String> brokerProperties = Map.of();
+    private Map<String, String> flinkSettings = Map.of();
     private String bootstrapServers;
     private CellWatchGateway gateway;
     private JobClient job;
@@ -55,6 +56,16 @@ public final class CellWatchStack implements AutoCloseable {
      */
     public CellWatchStack brokerProperties(final Map<String, String> properties) {
         this.brokerProperties = Map.copyOf(properties);
+        return this;
+    }
+
+    /**
+     * Extra Flink configuration entries for the local MiniCluster the job runs on (ignored when the job does not run
+     * here), e.g. a {@code metrics.reporter.<name>.factory.class} through which the load harness reads the job's
+     * checkpoint sizes. Call before {@link #start}.
+     */
+    public CellWatchStack flinkSettings(final Map<String, String> settings) {
+        this.flinkSettings = Map.copyOf(settings);
         return this;
     }
 
@@ -91,7 +102,7 @@ public final class CellWatchStack implements AutoCloseable {
 
         if (config.runJob()) {
             step(progress, "starting stop-condition job on a local Flink MiniCluster ...");
-            final Configuration flink = new Configuration();
+            final Configuration flink = Configuration.fromMap(flinkSettings);
             flink.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, jc.parallelism()));
             final StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flink);
             job = StopConditionJob.start(env, jc);

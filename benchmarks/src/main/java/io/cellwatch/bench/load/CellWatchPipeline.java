@@ -24,7 +24,7 @@ final class CellWatchPipeline implements PipelineUnderTest {
 
     CellWatchPipeline(final Path dataDir, final List<String> brokerJvmArgs,
                       final Map<String, String> brokerProperties, final Map<String, String> settings,
-                      final PrintStream progress) throws Exception {
+                      final Map<String, String> flinkSettings, final PrintStream progress) throws Exception {
         final Map<String, String> all = new HashMap<>(Map.of(
             LauncherConfig.DATA_DIR, dataDir.toString(),
             "gateway.rig-port", "0",
@@ -33,7 +33,7 @@ final class CellWatchPipeline implements PipelineUnderTest {
         all.putAll(settings); // the run's --set flags win
         final LauncherConfig config = LauncherConfig.from(Settings.of(all));
         final CellWatchStack s = new CellWatchStack(config).brokerJvmArgs(brokerJvmArgs)
-            .brokerProperties(brokerProperties);
+            .brokerProperties(brokerProperties).flinkSettings(flinkSettings);
         try {
             s.start(progress);
         } catch (Exception e) {
@@ -41,6 +41,11 @@ final class CellWatchPipeline implements PipelineUnderTest {
             throw e;
         }
         this.stack = s;
+    }
+
+    /** The stop-condition job's id (its Flink metrics carry it). */
+    String jobId() {
+        return stack.job().getJobID().toString();
     }
 
     @Override

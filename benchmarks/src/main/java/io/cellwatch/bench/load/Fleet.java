@@ -20,15 +20,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Frame {@code j} of the whole fleet belongs to channel {@code j % channels} and is due at
  * {@code j x framePeriod / channels}: the channels' frames are spread evenly over each frame period. Its samples
- * are stamped one sample period apart, ending at the due time. Trip channels put 4.30 V into the last sample of
+ * are stamped one sample period of rig time apart (the wall period times {@code --rig-time-scale}), ending at the
+ * due time's rig time. With {@code --cell=cycling} they carry a {@link CyclingCell}'s values instead of the flat
+ * ones. Trip channels put 4.30 V into the last sample of
  * one frame every {@code tripEveryMs} (all other samples are 4.10 V, below the 4.20 V re-arm level), so each trip
  * is a new episode of the upper-charge-voltage rule and its COMMAND maps back to that frame's due time.
  */
 final class Fleet {
     static final float NORMAL_VOLTS = 4.10f;
     static final float TRIP_VOLTS = 4.30f;
-    /** A procedure with only the upper-charge-voltage rule (and a 60 s silence limit that a live channel never meets). */
+    /** The default procedure's id (see {@link LoadOptions#FLAT_PROCEDURE}). */
     static final String PROCEDURE = "cellwatch/monitor";
+    /** Cycling channels start this far apart in their hourly cycle, so they are not all at rest at once. */
+    static final long CYCLE_PHASE_STEP_MICROS = 7 * CyclingCell.MINUTE_MICROS;
     private static final long FLUSH_EVERY_NANOS = 200_000;
     private static final long HEARTBEAT_EVERY_NANOS = 500_000_000;
 
@@ -47,6 +51,8 @@ final class Fleet {
     long framesSent;
     long senderCpuNanos;
     final Histogram senderLag = new Histogram(3_600_000_000_000L, 2);
+    /** Wall time (us since the schedule's origin) that the newest frame sent was due; read by the state sampler. */
+    volatile long lastDueMicros;
 
     Fleet(final LoadOptions o, final InetSocketAddress gateway, final LatencyClock clock) throws IOException {
         this.o = o;
@@ -57,7 +63,7 @@ final class Fleet {
             final ChannelDeclaration[] decls = new ChannelDeclaration[count];
             for (int n = 1; n <= count; n++) {
                 decls[n - 1] = new ChannelDeclaration(n, rigId(r) + "/ch" + n, "SN-" + r + "-" + n, "LOAD",
-                    PROCEDURE, 1, CellForm.CYLINDRICAL, 3.0, Map.of());
+                    o.procedureId(), o.procedureVersion(), CellForm.CYLINDRICAL, 3.0, Map.of());
             }
             rigs[r] = new LeanRig(gateway, rigId(r), decls, clock);
         }
@@ -67,8 +73,9 @@ final class Fleet {
         for (int i = 0; i < o.samplesPerFrame(); i++) {
             SamplesFlyweight.putSample(template, 0, i, 0, NORMAL_VOLTS, 1.0f, 25f, Float.NaN, Float.NaN);
         }
-        samplePeriodMicros = 1_000_000L / o.rateHz();
-        final long framePeriodMicros = samplePeriodMicros * o.samplesPerFrame();
+        samplePeriodMicros = o.rigSamplePeriodMicros();
+        // the schedule is wall time; only the timestamps are rig time
+        final long framePeriodMicros = 1_000_000L / o.rateHz() * o.samplesPerFrame();
         frameIntervalMicros = (double) framePeriodMicros / o.channels();
         // at least two frames apart, so the rule re-arms between trips even with one sample per frame
         tripEveryRounds = Math.max(2, Math.round(o.tripEveryMs() * 1000.0 / framePeriodMicros));
@@ -88,6 +95,7 @@ final class Fleet {
         final long endNanos = clock.windowEndNanos() + o.drainSeconds() * 1_000_000_000L;
         final int channels = o.channels();
         final int nRigs = rigs.length;
+        final boolean cycling = "cycling".equals(o.cell());
         long lastFlush = System.nanoTime();
         long nextHeartbeat = lastFlush + HEARTBEAT_EVERY_NANOS;
         long cpuAtWindowStart = -1;
@@ -126,11 +134,12 @@ final class Fleet {
             final int k = (int) (j % channels);
             final long round = j / channels;
             final boolean trip = k < o.tripChannels() && round > 0 && (round + k) % tripEveryRounds == 0;
-            final long firstMicros = clock.epochMicrosAtStart() + dueMicros
-                - (o.samplesPerFrame() - 1) * samplePeriodMicros;
+            final long firstMicros = clock.rigMicrosAfter(dueMicros) - (o.samplesPerFrame() - 1) * samplePeriodMicros;
             rigs[k % nRigs].appendSamples(template, frameLength, k / nRigs + 1, o.samplesPerFrame(), firstMicros,
-                samplePeriodMicros, trip, due, record);
+                samplePeriodMicros, trip, due, record, cycling,
+                firstMicros - clock.epochMicrosAtStart() + k * CYCLE_PHASE_STEP_MICROS);
             framesSent++;
+            lastDueMicros = dueMicros;
             if (record) {
                 samplesOfferedInWindow += o.samplesPerFrame();
                 if (trip) {

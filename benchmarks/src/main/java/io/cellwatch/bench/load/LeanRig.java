@@ -115,10 +115,14 @@ final class LeanRig {
 
     // ---------------------------------------------------------------- sender side (fleet's sender thread only)
 
-    /** Appends one SAMPLES frame copied from {@code template}; returns its sequence. */
+    /**
+     * Appends one SAMPLES frame copied from {@code template}; returns its sequence. With {@code cycling}, each sample
+     * gets the values of a {@link CyclingCell} at {@code firstCellMicros} plus its offset in rig time.
+     */
     long appendSamples(final UnsafeBuffer template, final int frameLength, final int channelNo, final int samples,
                        final long firstTimestampMicros, final long samplePeriodMicros, final boolean tripLast,
-                       final long intendedNanos, final boolean record) {
+                       final long intendedNanos, final boolean record, final boolean cycling,
+                       final long firstCellMicros) {
         if (out.capacity() - out.position() < frameLength) {
             flush();
         }
@@ -131,6 +135,10 @@ final class LeanRig {
         long t = firstTimestampMicros;
         for (int i = 0; i < samples; i++) {
             outView.putLong(base, t, FrameDescriptor.BYTE_ORDER);
+            if (cycling) {
+                CyclingCell.write(outView, base - SamplesFlyweight.TIMESTAMP_OFFSET,
+                    firstCellMicros + (t - firstTimestampMicros));
+            }
             base += SamplesFlyweight.SAMPLE_LENGTH;
             t += samplePeriodMicros;
         }

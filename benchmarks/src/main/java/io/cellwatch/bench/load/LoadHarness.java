@@ -32,6 +32,8 @@ import org.HdrHistogram.Histogram;
 public final class LoadHarness {
     /** Thread groups below this share of a core are left out of the report. */
     private static final double THREAD_GROUP_MIN_CORES = 0.01;
+    /** The state trend leaves out the first rig hour: the job is starting and each rule meets its first episode. */
+    static final double STATE_TREND_FROM_RIG_HOURS = 1.0;
 
     private LoadHarness() {
     }
@@ -73,7 +75,8 @@ public final class LoadHarness {
                 gcLogs.add(GcLog.start(e.getKey(), e.getValue(), o.dataDir().resolve("gc-" + e.getValue() + ".log")));
             }
             final LatencyClock clock = LatencyClock.startingIn(TimeUnit.MILLISECONDS.toNanos(2000),
-                TimeUnit.SECONDS.toNanos(o.warmupSeconds()), TimeUnit.SECONDS.toNanos(o.durationSeconds()));
+                TimeUnit.SECONDS.toNanos(o.warmupSeconds()), TimeUnit.SECONDS.toNanos(o.durationSeconds()),
+                o.rigTimeScale());
             if (o.jfr()) {
                 startJfr(o, clock, pids, progress);
             }
@@ -81,6 +84,12 @@ public final class LoadHarness {
             final Fleet fleet = new Fleet(o, pipeline.rigAddress(), clock);
             final Thread sender = new Thread(fleet::run, "load-sender");
             sender.start();
+            final JobStateSampler state = pipeline instanceof CellWatchPipeline cw && o.stateEverySeconds() > 0
+                ? new JobStateSampler(o, cw.jobId(), fleet, progress) : null;
+            if (state != null) {
+                progress.println(JobStateSampler.header());
+                state.start();
+            }
             progress.printf("load: %,d samples/s offered; warm-up %d s, measuring %d s, drain %d s%n",
                 o.offeredSamplesPerSecond(), o.warmupSeconds(), o.durationSeconds(), o.drainSeconds());
 
@@ -103,8 +112,9 @@ public final class LoadHarness {
             sender.join();
             awaitAcks(fleet, TimeUnit.SECONDS.toNanos(10));
             fleet.close();
+            final List<LoadResult.StatePoint> jobState = state == null ? List.of() : state.stop();
             return result(o, pipeline, startedUtc, clock, fleet, before, after, threadsBefore, threadsAfter,
-                ackedDuringWindow, gcLogs, gcFrom, gcTo, gateway, scrape == null ? null : scrape.error());
+                ackedDuringWindow, gcLogs, gcFrom, gcTo, gateway, scrape == null ? null : scrape.error(), jobState);
         }
     }
 
@@ -129,7 +139,7 @@ public final class LoadHarness {
             case "naive" -> new NaivePipeline(o.dataDir(), o.brokerJvmArgs(), progress);
             case "floor" -> new FloorPipeline(progress);
             default -> new CellWatchPipeline(o.dataDir(), o.brokerJvmArgs(), o.brokerProperties(), o.stackSettings(),
-                progress);
+                o.stateEverySeconds() > 0 ? FlinkJobMetrics.FLINK_SETTINGS : Map.of(), progress);
         };
     }
 
@@ -149,7 +159,7 @@ public final class LoadHarness {
                                      final ThreadCpu threadsAfter, final long ackedDuringWindow,
                                      final List<GcLog> gcLogs, final long[] gcFrom,
                                      final long[] gcTo, final List<LoadResult.GatewayLatency> gateway,
-                                     final String gatewayError) {
+                                     final String gatewayError, final List<LoadResult.StatePoint> jobState) {
         final Histogram ack = new Histogram(3_600_000_000_000L, 3);
         final Histogram cmd = new Histogram(3_600_000_000_000L, 3);
         long acked = 0;
@@ -201,7 +211,9 @@ public final class LoadHarness {
             ackedDuringWindow == 0 ? Double.NaN : (double) ours / ackedDuringWindow,
             ackedDuringWindow == 0 ? Double.NaN : (double) (ours - fleet.senderCpuNanos) / ackedDuringWindow,
             after.otherCoresSince(before), after.stealCoresSince(before), before.loadAverage(), after.loadAverage(),
-            gc, o.brokerJvmArgs(), o.brokerProperties(), gateway, gatewayError, jit, threads, failure == null ? null : failure.toString());
+            gc, o.brokerJvmArgs(), o.brokerProperties(), gateway, gatewayError, jit, threads,
+            failure == null ? null : failure.toString(), o.rigTimeScale(), o.cell(), o.procedure(), jobState,
+            StateTrend.of(jobState, STATE_TREND_FROM_RIG_HOURS));
     }
 
     private static String cpuModel() {

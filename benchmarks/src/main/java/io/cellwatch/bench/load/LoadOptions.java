@@ -9,6 +9,7 @@ import java.util.Map;
 
 import io.cellwatch.core.config.CommandLine;
 import io.cellwatch.core.config.ConfigException;
+import io.cellwatch.core.procedure.ProcedureLibrary;
 
 /**
  * What one load run offers and for how long. Parsed from {@code --key=value} flags; every value is checked and a
@@ -33,13 +34,27 @@ import io.cellwatch.core.config.ConfigException;
  *                        {@code gateway.kafka-compression=none}
  * @param brokerProperties server.properties entries for the cellwatch pipeline's embedded broker, e.g.
  *                        {@code num.io.threads=2}
+ * @param rigTimeScale    rig time passes this many times faster than wall time: sample timestamps are
+ *                        {@code rigTimeScale x 1e6 / rateHz} us apart, so a long run of rig time (24 h) fits in a short
+ *                        run of wall time. Latencies stay wall time
+ * @param cell            what the samples look like: {@code flat} (4.10 V, 1 A, 25 C) or {@code cycling} (an hourly
+ *                        charge / rest / discharge / rest cycle of rig time, see {@link CyclingCell})
+ * @param procedure       the procedure every channel declares, {@code id@version}
+ * @param stateEverySeconds how often the cellwatch pipeline's job state (Flink checkpoint sizes) is sampled and
+ *                        printed; 0 = never
  */
 record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFrame, int rigs, int tripChannels,
                    int tripEveryMs, int warmupSeconds, int durationSeconds, int drainSeconds, Path dataDir,
                    Path jsonOut, boolean jfr, List<String> brokerJvmArgs,
-                   Map<String, String> stackSettings, Map<String, String> brokerProperties) {
+                   Map<String, String> stackSettings, Map<String, String> brokerProperties, int rigTimeScale,
+                   String cell, String procedure, int stateEverySeconds) {
 
     static final List<String> PIPELINES = List.of("cellwatch", "naive", "floor");
+    static final List<String> CELLS = List.of("flat", "cycling");
+    /** Only the upper-charge-voltage rule (and a 60 s silence limit that a live channel never meets). */
+    static final String FLAT_PROCEDURE = "cellwatch/monitor@1";
+    /** The largest rule state (the rolling-rest drop window; ChannelStateSizeTest) for a cycling cell. */
+    static final String CYCLING_PROCEDURE = "ort/cycling@2";
     private static final String BROKER_JVM_ARG = "--broker-jvm-arg";
     private static final String SET = "--set";
     private static final String BROKER_PROPERTY = "--broker-property";
@@ -78,6 +93,31 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
         if (channels / rigs > 65_535) {
             throw new ConfigException("at most 65535 channels per rig (channel numbers are u16); raise --rigs");
         }
+        if (!CELLS.contains(cell)) {
+            throw new ConfigException("--cell must be one of " + CELLS + ", got '" + cell + "'");
+        }
+        if (rigTimeScale < 1) {
+            throw new ConfigException("--rig-time-scale must be at least 1, got " + rigTimeScale);
+        }
+        if (!ProcedureLibrary.builtIn().procedures().containsKey(procedure)) {
+            throw new ConfigException("--procedure must be one of " + ProcedureLibrary.builtIn().procedures().keySet()
+                + ", got '" + procedure + "'");
+        }
+    }
+
+    /** The procedure's id (before the {@code @}). */
+    String procedureId() {
+        return procedure.substring(0, procedure.lastIndexOf('@'));
+    }
+
+    /** The procedure's version (after the {@code @}). */
+    int procedureVersion() {
+        return Integer.parseInt(procedure.substring(procedure.lastIndexOf('@') + 1));
+    }
+
+    /** Rig time between two samples of a channel, in us. */
+    long rigSamplePeriodMicros() {
+        return (long) rigTimeScale * (1_000_000L / rateHz);
     }
 
     static String usage() {
@@ -114,6 +154,18 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
             "                               repeatable, e.g. --set=gateway.kafka-compression=none",
             "  --broker-property=KEY=VALUE  a server.properties entry for the cellwatch pipeline's embedded",
             "                               broker, repeatable, e.g. --broker-property=num.io.threads=2",
+            "  --rig-time-scale=K           rig time runs K times faster than wall time: samples are stamped",
+            "                               K x 1e6/rate-hz us apart, e.g. --rate-hz=500000 --rig-time-scale=50",
+            "                               is 10 kHz of rig time, 24 h of it in 29 min. Latencies stay wall time",
+            "                                                                                 (default 1)",
+            "  --cell=flat|cycling          flat: 4.10 V, 1 A, 25 C; cycling: an hourly (rig time) cycle of",
+            "                               25 min charge, 5 min rest, 25 min discharge, 5 min rest, with the",
+            "                               cell warming under current                        (default flat)",
+            "  --procedure=ID@VERSION       procedure every channel declares   (default " + FLAT_PROCEDURE + ",",
+            "                               with --cell=cycling " + CYCLING_PROCEDURE + ": the largest rule state)",
+            "  --state-every-s=N            cellwatch pipeline: print the job's state (Flink checkpoint size, per",
+            "                               channel; heap after GC) every N s and keep the series; 0 = off",
+            "                                                                                 (default 30)",
             "  --help                       this text",
             "",
             "Offered load = channels x rate-hz samples/s, e.g. --channels=1000 --rate-hz=1000 (1 M/s) or",
@@ -163,11 +215,16 @@ record LoadOptions(String pipeline, int channels, int rateHz, int samplesPerFram
         final Path data = Path.of(take(cl, "data-dir", "target/load-data"));
         final String json = cl.take("json");
         final boolean jfr = cl.takeSwitch("jfr");
+        final int scale = integer(cl, "rig-time-scale", 1, 1, 100_000);
+        final String cell = take(cl, "cell", "flat").toLowerCase(Locale.ROOT);
+        final String procedure = take(cl, "procedure", "cycling".equals(cell) ? CYCLING_PROCEDURE : FLAT_PROCEDURE);
+        final int stateEvery = integer(cl, "state-every-s", 30, 0, 3600);
         if (!cl.flags().isEmpty()) {
             throw new ConfigException("unknown flag(s) " + cl.flags().keySet() + "; see --help");
         }
         return new LoadOptions(pipeline, channels, rate, spf, rigs, trips, tripEvery, warmup, duration, drain, data,
-            json == null ? null : Path.of(json), jfr, brokerJvmArgs, stackSettings, brokerProperties);
+            json == null ? null : Path.of(json), jfr, brokerJvmArgs, stackSettings, brokerProperties, scale, cell,
+            procedure, stateEvery);
     }
 
     /** {@code --flag=KEY=VALUE} into {@code into}; the error names the flag and the whole argument. */

@@ -22,7 +22,32 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
                   List<Gc> gc, List<String> brokerJvmArgs, Map<String, String> brokerProperties,
                   List<GatewayLatency> gatewayLatency,
                   String gatewayMetricsError, List<Cpu> jitCompilers, List<ThreadCpu.Group> threads,
-                  String failure) {
+                  String failure, int rigTimeScale, String cell, String procedure, List<StatePoint> jobState,
+                  StateTrend jobStateTrend) {
+
+    /**
+     * The job's state at one moment of the run (cellwatch pipeline): Flink's checkpoint gauges as they were then
+     * (-1: not registered yet), and how far in rig time the fleet had sent and the job had evaluated.
+     *
+     * @param wallSeconds             since the sampler started (about when the rigs connected)
+     * @param rigHoursSent            rig time of the newest frame sent
+     * @param rigHoursEvaluated       the stop-condition operator's samples evaluated / channels x rig sample period
+     * @param lastCheckpointBytes     Flink {@code lastCheckpointSize} (what the last checkpoint wrote)
+     * @param lastCheckpointFullBytes Flink {@code lastCheckpointFullSize} (the whole state it covers)
+     * @param lastCheckpointMs        Flink {@code lastCheckpointDuration}
+     * @param heapAfterGcMb           this JVM's heap after the last collection of each pool
+     */
+    record StatePoint(double wallSeconds, double rigHoursSent, double rigHoursEvaluated, long completedCheckpoints,
+                      long failedCheckpoints, long lastCheckpointBytes, long lastCheckpointFullBytes,
+                      long lastCheckpointMs, long heapAfterGcMb) {
+        String line(final int channels) {
+            return String.format(Locale.ROOT,
+                "state: %7.1f s  rig %6.2f h sent, %6.2f h evaluated  checkpoints %d (%d failed)  last %,d B, "
+                    + "full %,d B, %,.0f B per channel, %d ms  heap after GC %d MB", wallSeconds, rigHoursSent,
+                rigHoursEvaluated, completedCheckpoints, failedCheckpoints, lastCheckpointBytes,
+                lastCheckpointFullBytes, lastCheckpointFullBytes / (double) channels, lastCheckpointMs, heapAfterGcMb);
+        }
+    }
 
     /** Percentiles of one histogram of nanoseconds, in ms. */
     record Latency(long count, double p50, double p99, double p999, double max) {
@@ -82,6 +107,8 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
         b.append(String.format(Locale.ROOT,
             "fleet: %d channels x %d Hz over %d rigs, %d samples/frame; window %.1f s%n",
             channels, rateHz, rigs, samplesPerFrame, windowSeconds));
+        b.append(String.format(Locale.ROOT, "cells: %s, procedure %s; rig time x%d (samples %s us apart in rig time)%n",
+            cell, procedure, rigTimeScale, rigTimeScale * (1_000_000L / rateHz)));
         b.append(String.format(Locale.ROOT, "offered:  %,.0f samples/s (nominal %,d)%n", offeredPerSecond,
             offeredPerSecondNominal));
         b.append(String.format(Locale.ROOT,
@@ -136,6 +163,13 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
         }
         if (gatewayMetricsError != null) {
             b.append("gateway /metrics: ").append(gatewayMetricsError).append('\n');
+        }
+        if (!jobState.isEmpty()) {
+            b.append("job state (Flink checkpoint metrics), every point of the run:\n");
+            for (StatePoint p : jobState) {
+                b.append("    ").append(p.line(channels)).append('\n');
+            }
+            b.append("job state trend: ").append(jobStateTrend.line(channels)).append('\n');
         }
         if (failure != null) {
             b.append("FAILURE: ").append(failure).append('\n');

@@ -43,4 +43,34 @@ class LoadHarnessSmokeIT {
         assertEquals(r.cpu().size(), r.jitCompilers().size(), "JIT compiler CPU for each process: " + r.text());
         assertTrue(r.threads().stream().anyMatch(t -> t.cores() > 0), "the busiest threads are named: " + r.text());
     }
+
+    /**
+     * The long-run state measurement, in small: rig time 20x faster than wall time, cycling cells, and the job's
+     * checkpoint sizes read from Flink's metrics. A COMMAND for a trip maps back to its wall time only if the rig-time
+     * scaling is undone correctly, so the COMMAND latencies check the scaling too.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldRecordTheJobsCheckpointSizesWhileRigTimeRunsFaster() throws Exception {
+        final LoadOptions o = LoadOptions.parse(new String[] {
+            "--channels=4", "--rate-hz=1000", "--samples-per-frame=50", "--rigs=2", "--trip-channels=2",
+            "--trip-every-ms=500", "--warmup-s=2", "--duration-s=4", "--drain-s=2", "--rig-time-scale=20",
+            "--cell=cycling", "--state-every-s=2", "--data-dir=" + dataDir});
+
+        final LoadResult r = LoadHarness.run(o, System.out);
+        System.out.println(r.text());
+
+        assertNull(r.failure(), "no rig connection failed");
+        assertEquals(r.samplesOffered(), r.samplesAcked(), "every window sample was ACKed");
+        assertTrue(r.sampleToCommand().count() > 0, "COMMANDs mapped back to their frames' wall time: " + r.text());
+        assertTrue(r.jobState().size() >= 2, "a point every 2 s and one at the end: " + r.jobState());
+        final LoadResult.StatePoint last = r.jobState().get(r.jobState().size() - 1);
+        assertTrue(last.completedCheckpoints() > 0, "checkpoints completed (1 s interval): " + last);
+        assertTrue(last.lastCheckpointFullBytes() > 0, "Flink reported a checkpoint size: " + last);
+        assertTrue(last.rigHoursSent() > 0.01, "20x rig time over ~10 s of load is over 36 s of rig time: " + last);
+        // each channel's first frame reaches one frame back before the origin
+        final double oneFrameHours = o.samplesPerFrame() * o.rigSamplePeriodMicros() / 3.6e9;
+        assertTrue(last.rigHoursEvaluated() > 0 && last.rigHoursEvaluated() <= last.rigHoursSent() + oneFrameHours,
+            "the job evaluated rig time, no more than was sent: " + last);
+    }
 }

@@ -2,6 +2,7 @@ package io.cellwatch.bench.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -53,5 +54,54 @@ class LoadOptionsTest {
     void shouldWarmUpThreeMinutesUnlessToldOtherwise() {
         assertEquals(180, LoadOptions.parse(new String[0]).warmupSeconds());
         assertEquals(30, LoadOptions.parse(new String[] {"--warmup-s=30"}).warmupSeconds());
+    }
+
+    @Test
+    void shouldStampSamplesTheScaledRigPeriodApartWhenRigTimeRunsFaster() {
+        final LoadOptions o = LoadOptions.parse(new String[] {"--channels=2", "--rigs=2", "--rate-hz=500000",
+            "--rig-time-scale=50"});
+        assertEquals(50, o.rigTimeScale());
+        assertEquals(100, o.rigSamplePeriodMicros(), "500 kHz of wall time x 50 = 10 kHz of rig time");
+        assertEquals(1_000_000, o.offeredSamplesPerSecond(), "the offered load stays wall time");
+        assertEquals(1, LoadOptions.parse(new String[0]).rigTimeScale());
+        assertEquals(1000, LoadOptions.parse(new String[0]).rigSamplePeriodMicros());
+    }
+
+    @Test
+    void shouldRefuseARigTimeScaleBelowOneOrNotANumber() {
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--rig-time-scale=0"}));
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--rig-time-scale=fast"}));
+    }
+
+    @Test
+    void shouldDeclareTheLargestStateProcedureForCyclingCellsAndTheMonitorForFlatOnes() {
+        final LoadOptions flat = LoadOptions.parse(new String[0]);
+        assertEquals("flat", flat.cell());
+        assertEquals("cellwatch/monitor", flat.procedureId());
+        assertEquals(1, flat.procedureVersion());
+        final LoadOptions cycling = LoadOptions.parse(new String[] {"--cell=cycling"});
+        assertEquals("ort/cycling", cycling.procedureId());
+        assertEquals(2, cycling.procedureVersion());
+        final LoadOptions chosen = LoadOptions.parse(new String[] {"--cell=cycling",
+            "--procedure=pse-app9/external-short-cell@1"});
+        assertEquals("pse-app9/external-short-cell", chosen.procedureId());
+    }
+
+    @Test
+    void shouldRefuseAnUnknownCellOrProcedureNamingTheKnownOnes() {
+        final ConfigException cell = assertThrows(ConfigException.class,
+            () -> LoadOptions.parse(new String[] {"--cell=sine"}));
+        assertTrue(cell.getMessage().contains("cycling"), cell.getMessage());
+        final ConfigException procedure = assertThrows(ConfigException.class,
+            () -> LoadOptions.parse(new String[] {"--procedure=ort/cycling@9"}));
+        assertTrue(procedure.getMessage().contains("ort/cycling@2"), procedure.getMessage());
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--procedure=ort/cycling"}));
+    }
+
+    @Test
+    void shouldSampleTheJobStateEveryThirtySecondsUnlessToldOtherwise() {
+        assertEquals(30, LoadOptions.parse(new String[0]).stateEverySeconds());
+        assertEquals(0, LoadOptions.parse(new String[] {"--state-every-s=0"}).stateEverySeconds());
+        assertThrows(ConfigException.class, () -> LoadOptions.parse(new String[] {"--state-every-s=-1"}));
     }
 }
