@@ -87,6 +87,11 @@ class MultiGatewayCommandIT {
             public void onCommand(final ReceivedCommand c) {
                 commands.add(c.alertId());
             }
+
+            @Override
+            public void onCommandRepeated(final ReceivedCommand c) {
+                commands.add(c.alertId()); // every COMMAND frame counts here: a duplicate send must show
+            }
         }, Duration.ofSeconds(10));
         rigs.add(rig);
         final long seq = rig.declareChannel(new ChannelDeclaration(1, rigId + "/ch01", "SN-" + rigId, "LOT-1",

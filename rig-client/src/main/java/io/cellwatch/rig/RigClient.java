@@ -518,6 +518,7 @@ public final class RigClient implements AutoCloseable {
                 if (acknowledged != null) {
                     // a resend (the gateway did not get our COMMAND_ACK yet, or the rig has not given it): the rig
                     // acts once; a repeat of a command it already acknowledged is acknowledged again
+                    listener.onCommandRepeated(rc);
                     if (acknowledged) {
                         writeCommandAck(c, rc.alertId());
                     }

@@ -9,6 +9,14 @@ public interface RigListener {
     default void onCommand(final ReceivedCommand command) {
     }
 
+    /**
+     * The gateway sent a COMMAND again (same alert id) because it has no COMMAND_ACK yet; the rig already got it
+     * through {@link #onCommand} and should not act twice. The client answers the repeat itself once the command is
+     * acknowledged. For logging and tests.
+     */
+    default void onCommandRepeated(final ReceivedCommand command) {
+    }
+
     /** The gateway acknowledged every sequenced frame up to {@code sequence}. */
     default void onAck(final long sequence) {
     }

@@ -53,6 +53,7 @@ class RigClientTest {
         volatile long silentMillis;
         final CountDownLatch disconnected = new CountDownLatch(1);
         final List<ReceivedCommand> commands = new CopyOnWriteArrayList<>();
+        final List<String> repeats = new CopyOnWriteArrayList<>();
 
         @Override
         public void onError(final int code, final String message) {
@@ -80,6 +81,11 @@ class RigClientTest {
         @Override
         public void onDisconnected(final Throwable cause) {
             disconnected.countDown();
+        }
+
+        @Override
+        public void onCommandRepeated(final ReceivedCommand command) {
+            repeats.add(command.alertId());
         }
 
         @Override
@@ -272,6 +278,7 @@ class RigClientTest {
         await(() -> peer.lastSession().size() == 5, "the peer has four COMMAND_ACKs");
         assertEquals(List.of("a1", "a2"), events.commands.stream().map(ReceivedCommand::alertId).toList(),
             "the rig acts once per alert");
+        assertEquals(List.of("a1", "a1"), events.repeats, "the repeats are reported as such");
         assertEquals(List.of("CHANNEL " + declared, "COMMAND_ACK a1", "COMMAND_ACK a1", "COMMAND_ACK a2",
             "COMMAND_ACK a1"), peer.lastSession(), "every repeat acknowledged, so the gateway stops resending");
     }
