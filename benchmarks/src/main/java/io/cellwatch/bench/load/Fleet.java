@@ -2,7 +2,6 @@ package io.cellwatch.bench.load;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -45,12 +44,17 @@ final class Fleet {
     private final long samplePeriodMicros;
     private final long tripEveryRounds;
 
-    // written by the sender thread, read after it ends
+    // written by the sender thread, read after it ends; by phase (LatencyClock.phaseOf), so that the sender's loop
+    // takes the same path in the warm-up as in the window (see phaseOf)
+    private final long[] samplesOfferedByPhase = new long[LatencyClock.PHASES];
+    private final long[] tripsByPhase = new long[LatencyClock.PHASES];
+    private final Histogram[] senderLagByPhase = new Histogram[LatencyClock.PHASES];
     long samplesOfferedInWindow;
     long tripsInWindow;
     long framesSent;
-    long senderCpuNanos;
-    final Histogram senderLag = new Histogram(3_600_000_000_000L, 2);
+    /** How far behind its schedule the sender was at the frames due in the window. */
+    final Histogram senderLag;
+    private volatile Thread senderThread;
     /** Wall time (us since the schedule's origin) that the newest frame sent was due; read by the state sampler. */
     volatile long lastDueMicros;
 
@@ -79,6 +83,19 @@ final class Fleet {
         frameIntervalMicros = (double) framePeriodMicros / o.channels();
         // at least two frames apart, so the rule re-arms between trips even with one sample per frame
         tripEveryRounds = Math.max(2, Math.round(o.tripEveryMs() * 1000.0 / framePeriodMicros));
+        for (int i = 0; i < LatencyClock.PHASES; i++) {
+            senderLagByPhase[i] = new Histogram(3_600_000_000_000L, 2);
+        }
+        senderLag = senderLagByPhase[LatencyClock.WINDOW];
+    }
+
+    /**
+     * CPU (ns) the sender thread has used so far, read from another thread (the harness reads it at the window's
+     * edges, so the sender's own loop has no window check); -1 before {@link #run} started or after it ended.
+     */
+    long senderCpuNanos() {
+        final Thread t = senderThread;
+        return t == null ? -1 : ManagementFactory.getThreadMXBean().getThreadCpuTime(t.getId());
     }
 
     static String rigId(final int r) {
@@ -91,15 +108,13 @@ final class Fleet {
 
     /** Sends until the end of the window plus the drain time; runs on the calling thread. */
     void run() {
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        senderThread = Thread.currentThread();
         final long endNanos = clock.windowEndNanos() + o.drainSeconds() * 1_000_000_000L;
         final int channels = o.channels();
         final int nRigs = rigs.length;
         final boolean cycling = "cycling".equals(o.cell());
         long lastFlush = System.nanoTime();
         long nextHeartbeat = lastFlush + HEARTBEAT_EVERY_NANOS;
-        long cpuAtWindowStart = -1;
-        long cpuAtWindowEnd = -1;
         for (long j = 0; ; j++) {
             final long dueMicros = Math.round(j * frameIntervalMicros);
             final long due = clock.startNanos() + dueMicros * 1000L;
@@ -121,41 +136,28 @@ final class Fleet {
                 LockSupport.parkNanos(due - now);
                 now = System.nanoTime();
             }
-            if (cpuAtWindowStart < 0 && due >= clock.windowStartNanos()) {
-                cpuAtWindowStart = threads.getCurrentThreadCpuTime();
-            }
-            if (cpuAtWindowEnd < 0 && due >= clock.windowEndNanos()) {
-                cpuAtWindowEnd = threads.getCurrentThreadCpuTime();
-            }
-            final boolean record = clock.inWindow(due);
-            if (record) {
-                senderLag.recordValue(now - due);
-            }
+            final int phase = clock.phaseOf(due);
+            senderLagByPhase[phase].recordValue(now - due);
             final int k = (int) (j % channels);
             final long round = j / channels;
             final boolean trip = k < o.tripChannels() && round > 0 && (round + k) % tripEveryRounds == 0;
             final long firstMicros = clock.rigMicrosAfter(dueMicros) - (o.samplesPerFrame() - 1) * samplePeriodMicros;
             rigs[k % nRigs].appendSamples(template, frameLength, k / nRigs + 1, o.samplesPerFrame(), firstMicros,
-                samplePeriodMicros, trip, due, record, cycling,
+                samplePeriodMicros, trip, due, cycling,
                 firstMicros - clock.epochMicrosAtStart() + k * CYCLE_PHASE_STEP_MICROS);
             framesSent++;
             lastDueMicros = dueMicros;
-            if (record) {
-                samplesOfferedInWindow += o.samplesPerFrame();
-                if (trip) {
-                    tripsInWindow++;
-                }
-            }
+            samplesOfferedByPhase[phase] += o.samplesPerFrame();
+            tripsByPhase[phase] += trip ? 1 : 0;
             if (now - lastFlush >= FLUSH_EVERY_NANOS) {
                 flushAll();
                 lastFlush = now;
             }
         }
         flushAll();
-        if (cpuAtWindowStart >= 0) {
-            senderCpuNanos = (cpuAtWindowEnd < 0 ? threads.getCurrentThreadCpuTime() : cpuAtWindowEnd)
-                - cpuAtWindowStart;
-        }
+        samplesOfferedInWindow = samplesOfferedByPhase[LatencyClock.WINDOW];
+        tripsInWindow = tripsByPhase[LatencyClock.WINDOW];
+        senderThread = null;
     }
 
     private void flushAll() {

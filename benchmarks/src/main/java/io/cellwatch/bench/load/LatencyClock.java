@@ -46,7 +46,29 @@ record LatencyClock(long startNanos, long epochMicrosAtStart, long windowStartNa
         return microsOf(System.nanoTime());
     }
 
+    /** {@link #phaseOf}: sent during the warm-up. */
+    static final int WARM_UP = 0;
+    /** {@link #phaseOf}: sent during the measured window. */
+    static final int WINDOW = 1;
+    /** {@link #phaseOf}: sent after the window (the drain). */
+    static final int AFTER = 2;
+    /** Number of phases: the length of an array indexed by {@link #phaseOf}. */
+    static final int PHASES = 3;
+
     boolean inWindow(final long intendedNanos) {
-        return intendedNanos >= windowStartNanos && intendedNanos < windowEndNanos;
+        return phaseOf(intendedNanos) == WINDOW;
+    }
+
+    /**
+     * {@link #WARM_UP}, {@link #WINDOW} or {@link #AFTER}, from the sign bits of two differences instead of
+     * comparisons. Why: the load generator's hot loops (sender, ACK and COMMAND readers) record every frame into a
+     * histogram indexed by this. With a branch ("record only in the window") the recording path was never taken in
+     * the whole warm-up, so the JIT compiled it out, and the window's first frame deoptimised the sender and all rig
+     * readers: the load generator itself fell behind at the start of every measured window.
+     */
+    int phaseOf(final long intendedNanos) {
+        final int before = (int) ((intendedNanos - windowStartNanos) >>> 63); // 1 if before the window
+        final int atOrAfterEnd = (int) (~(intendedNanos - windowEndNanos) >>> 63); // 1 if at or after its end
+        return WINDOW - before + atOrAfterEnd;
     }
 }

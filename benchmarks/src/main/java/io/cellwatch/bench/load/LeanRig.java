@@ -33,7 +33,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * writes whatever is due in one call, and frames are never resent (a broken connection ends the run as a failure).
  *
  * <p>The sender thread is the only writer of the socket: COMMAND_ACKs and heartbeats are queued or written by it.
- * The reader thread records latencies: it owns the two histograms until {@link #stopReader()} returns.
+ * The reader thread records latencies: it owns the histograms until {@link #stopReader()} returns. Every frame and
+ * COMMAND is recorded, into the histogram of its phase ({@link LatencyClock#phaseOf}), so that the code path of the
+ * window is the one the warm-up compiled; only the window's histograms are reported.
  */
 final class LeanRig {
     private static final int RING = 1 << 20;
@@ -44,7 +46,7 @@ final class LeanRig {
     private final UnsafeBuffer outView = new UnsafeBuffer(out);
     private final Thread reader;
     private final LatencyClock clock;
-    /** Intended send time (ns) of each frame, by sequence - 1 modulo the ring; 0 = not recorded. */
+    /** Intended send time (ns) of each SAMPLES frame, by sequence - 1 modulo the ring; 0 = not a SAMPLES frame. */
     private final AtomicLongArray intended = new AtomicLongArray(RING);
     private final int[] samplesOfFrame = new int[RING];
     private final ConcurrentLinkedQueue<String> commandAcks = new ConcurrentLinkedQueue<>();
@@ -54,15 +56,31 @@ final class LeanRig {
     private volatile boolean closing;
     private volatile Throwable failure;
 
-    final Histogram ackLatency = new Histogram(3_600_000_000_000L, 3);
-    final Histogram commandLatency = new Histogram(3_600_000_000_000L, 3);
+    private final Histogram[] ackLatencyByPhase = histograms();
+    private final Histogram[] commandLatencyByPhase = histograms();
+    private final long[] samplesAckedByPhase = new long[LatencyClock.PHASES];
+    private final long[] tripCommandsByPhase = new long[LatencyClock.PHASES];
+    /** Sample -> ACK of the frames due in the window. */
+    final Histogram ackLatency = ackLatencyByPhase[LatencyClock.WINDOW];
+    /** Tripping sample -> COMMAND of the trips due in the window. */
+    final Histogram commandLatency = commandLatencyByPhase[LatencyClock.WINDOW];
     private final Set<String> commandsSeen = new HashSet<>();
+    /** Samples of the window's frames ACKed so far. */
     volatile long samplesAcked;
     /** Samples of every frame ACKed so far, warm-up and drain included: read at the window's edges. */
     volatile long allSamplesAcked;
+    /** COMMANDs for the window's trips so far. */
     volatile long tripCommands;
     volatile long otherCommands;
     volatile long duplicateCommands;
+
+    private static Histogram[] histograms() {
+        final Histogram[] h = new Histogram[LatencyClock.PHASES];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = new Histogram(3_600_000_000_000L, 3);
+        }
+        return h;
+    }
 
     /** Connects, says HELLO, waits for HELLO_OK, declares the channels; then starts the reader. */
     LeanRig(final InetSocketAddress gateway, final String rigId, final ChannelDeclaration[] channels,
@@ -121,7 +139,7 @@ final class LeanRig {
      */
     long appendSamples(final UnsafeBuffer template, final int frameLength, final int channelNo, final int samples,
                        final long firstTimestampMicros, final long samplePeriodMicros, final boolean tripLast,
-                       final long intendedNanos, final boolean record, final boolean cycling,
+                       final long intendedNanos, final boolean cycling,
                        final long firstCellMicros) {
         if (out.capacity() - out.position() < frameLength) {
             flush();
@@ -149,7 +167,7 @@ final class LeanRig {
         out.position(at + frameLength);
         final int slot = (int) ((seq - 1) & (RING - 1));
         samplesOfFrame[slot] = samples;
-        intended.set(slot, record ? intendedNanos : 0L);
+        intended.set(slot, intendedNanos);
         return seq;
     }
 
@@ -254,19 +272,19 @@ final class LeanRig {
 
     private void onAck(final long seq, final long now) {
         long s = ackedSequence + 1;
-        long acked = 0;
         long all = 0;
         for (; s <= seq; s++) {
             final int slot = (int) ((s - 1) & (RING - 1));
             final long t = intended.getAndSet(slot, 0L);
             final int samples = samplesOfFrame[slot];
             all += samples;
-            if (t != 0L) {
-                ackLatency.recordValueWithCount(Math.max(0, now - t), samples);
-                acked += samples;
+            if (t != 0L) { // not a CHANNEL declaration
+                final int phase = clock.phaseOf(t);
+                ackLatencyByPhase[phase].recordValueWithCount(Math.max(0, now - t), samples);
+                samplesAckedByPhase[phase] += samples;
             }
         }
-        samplesAcked += acked;
+        samplesAcked = samplesAckedByPhase[LatencyClock.WINDOW];
         allSamplesAcked += all;
         if (seq > ackedSequence) {
             ackedSequence = seq;
@@ -285,10 +303,10 @@ final class LeanRig {
             return;
         }
         final long intendedNanos = clock.nanosOf(cmd.sampleTimeMicros());
-        if (clock.inWindow(intendedNanos)) {
-            commandLatency.recordValue(Math.max(0, now - intendedNanos));
-            tripCommands++;
-        }
+        final int phase = clock.phaseOf(intendedNanos);
+        commandLatencyByPhase[phase].recordValue(Math.max(0, now - intendedNanos));
+        tripCommandsByPhase[phase]++;
+        tripCommands = tripCommandsByPhase[LatencyClock.WINDOW];
     }
 
     long lastSentSequence() {

@@ -18,7 +18,8 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
                   Latency sampleToAck, Latency sampleToCommand, long tripsInjected, long otherCommands,
                   long duplicateCommands, Latency senderLag,
                   List<Cpu> cpu, double cpuNanosPerSample, double cpuNanosPerSampleWithoutSender,
-                  double otherCores, double stealCores, String loadAverageBefore, String loadAverageAfter,
+                  double otherCores, double stealCores, double cpuPressureSome, String loadAverageBefore,
+                  String loadAverageAfter,
                   List<Gc> gc, List<String> brokerJvmArgs, Map<String, String> brokerProperties,
                   List<GatewayLatency> gatewayLatency,
                   String gatewayMetricsError, List<Cpu> jitCompilers, List<ThreadCpu.Group> threads,
@@ -133,15 +134,19 @@ record LoadResult(String pipeline, String describe, String startedUtc, String ma
                     + "--warmup-s gives steadier figures)" : ""));
         }
         if (!threads.isEmpty()) {
-            b.append("busiest threads (cores in the window):");
+            b.append("busiest threads (cores in the window; run-queue wait: threads of the group ready but not running "
+                + "on average, and the mean wait per time slice):");
             for (ThreadCpu.Group g : threads) {
-                b.append(String.format(Locale.ROOT, "%n    %.3f  %-18s %s%s", g.cores(), LoadMatrixReport.shortName(g.process()),
-                    g.threads(), g.count() > 1 ? " (" + g.count() + " threads)" : ""));
+                b.append(String.format(Locale.ROOT, "%n    %.3f  %-18s %-34s waiting %.3f, %,.0f us per slice",
+                    g.cores(), LoadMatrixReport.shortName(g.process()),
+                    g.threads() + (g.count() > 1 ? " (" + g.count() + " threads)" : ""), g.waitingThreads(),
+                    g.meanWaitMicros()));
             }
             b.append('\n');
         }
-        b.append(String.format(Locale.ROOT, "others used %.2f cores, steal %.2f cores; load average %s -> %s%n",
-            otherCores, stealCores, loadAverageBefore, loadAverageAfter));
+        b.append(String.format(Locale.ROOT, "others used %.2f cores, steal %.2f cores; load average %s -> %s; "
+                + "CPU pressure: some task waited for a core %.1f%% of the window%n",
+            otherCores, stealCores, loadAverageBefore, loadAverageAfter, cpuPressureSome * 100));
         for (Gc g : gc) {
             if (g.error != null) {
                 b.append(String.format(Locale.ROOT, "GC  %-50s %s%n", g.process, g.error));

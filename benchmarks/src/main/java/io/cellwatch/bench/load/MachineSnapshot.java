@@ -20,9 +20,11 @@ import java.util.Map;
  * @param busyTicks      user+nice+system+irq+softirq ticks of all cores (-1 if /proc/stat is unreadable)
  * @param stealTicks     steal ticks of all cores
  * @param loadAverage    the first three fields of /proc/loadavg
+ * @param cpuPressureSomeMicros the "some" total of /proc/pressure/cpu: how long at least one task was ready but
+ *                       waiting for a core, since boot (-1 if the kernel has no pressure stall information)
  */
 record MachineSnapshot(long wallNanos, Map<Long, Long> cpuNanosByPid, long busyTicks, long stealTicks,
-                       String loadAverage) {
+                       String loadAverage, long cpuPressureSomeMicros) {
     /** USER_HZ on Linux; /proc/stat counts in these. */
     static final long NANOS_PER_TICK = 10_000_000L;
 
@@ -50,7 +52,32 @@ record MachineSnapshot(long wallNanos, Map<Long, Long> cpuNanosByPid, long busyT
         } catch (IOException | RuntimeException e) {
             // not Linux
         }
-        return new MachineSnapshot(System.nanoTime(), cpu, busy, steal, load);
+        return new MachineSnapshot(System.nanoTime(), cpu, busy, steal, load, readCpuPressureSomeMicros());
+    }
+
+    private static long readCpuPressureSomeMicros() {
+        try {
+            // "some avg10=0.00 avg60=0.00 avg300=0.00 total=123"
+            for (String line : Files.readAllLines(Path.of("/proc/pressure/cpu"))) {
+                if (line.startsWith("some ")) {
+                    return Long.parseLong(line.substring(line.indexOf("total=") + 6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no PSI (older kernel, or not Linux)
+        }
+        return -1;
+    }
+
+    /**
+     * Share of the time between the snapshots in which at least one task of the machine was ready to run but had
+     * no core (NaN without PSI): the queueing every hop of a pipeline sees on a full box.
+     */
+    double cpuPressureSince(final MachineSnapshot before) {
+        if (cpuPressureSomeMicros < 0 || before.cpuPressureSomeMicros < 0) {
+            return Double.NaN;
+        }
+        return (cpuPressureSomeMicros - before.cpuPressureSomeMicros) * 1_000.0 / (wallNanos - before.wallNanos);
     }
 
     private static long cpuNanos(final ProcessHandle p) {

@@ -22,4 +22,18 @@ class LatencyClockTest {
         assertEquals(1_000_007L, c.microsOf(12_000L));
         assertEquals(12_000L, c.nanosOf(1_000_007L));
     }
+
+    @Test
+    void shouldPlaceEachIntendedTimeInItsPhaseWithTheWindowHalfOpen() {
+        final LatencyClock c = new LatencyClock(-5_000L, 1_000_000L, -1_000L, 2_000L, 1); // nanoTime may be negative
+        assertEquals(LatencyClock.WARM_UP, c.phaseOf(Long.MIN_VALUE / 2));
+        assertEquals(LatencyClock.WARM_UP, c.phaseOf(-1_001L));
+        assertEquals(LatencyClock.WINDOW, c.phaseOf(-1_000L), "the window's first instant is in it");
+        assertEquals(LatencyClock.WINDOW, c.phaseOf(0L));
+        assertEquals(LatencyClock.WINDOW, c.phaseOf(1_999L));
+        assertEquals(LatencyClock.AFTER, c.phaseOf(2_000L), "its end is not");
+        assertEquals(LatencyClock.AFTER, c.phaseOf(Long.MAX_VALUE / 2));
+        assertEquals(true, c.inWindow(0L));
+        assertEquals(false, c.inWindow(2_000L));
+    }
 }

@@ -18,38 +18,45 @@ class ThreadCpuTest {
     @Test
     void shouldGroupAPoolsThreadsByTheirNameWithoutNumbersAndSumTheirCores() {
         final ThreadCpu before = new ThreadCpu(Map.of(
-            new ThreadCpu.ThreadKey(10, 1, "multiThreadIoEv"), 100L,
-            new ThreadCpu.ThreadKey(10, 2, "GC Thread#0"), 5L,
-            new ThreadCpu.ThreadKey(10, 3, "GC Thread#1"), 5L));
+            new ThreadCpu.ThreadKey(10, 1, "multiThreadIoEv"), new ThreadCpu.Usage(100, 1_000_000, 10),
+            new ThreadCpu.ThreadKey(10, 2, "GC Thread#0"), ThreadCpu.Usage.ofTicks(5),
+            new ThreadCpu.ThreadKey(10, 3, "GC Thread#1"), new ThreadCpu.Usage(5, 0, 0)));
         final ThreadCpu after = new ThreadCpu(Map.of(
-            new ThreadCpu.ThreadKey(10, 1, "multiThreadIoEv"), 150L,
-            new ThreadCpu.ThreadKey(10, 2, "GC Thread#0"), 15L,
-            new ThreadCpu.ThreadKey(10, 3, "GC Thread#1"), 25L,
-            new ThreadCpu.ThreadKey(20, 4, "data-plane-kafk"), 30L)); // started inside the window
+            new ThreadCpu.ThreadKey(10, 1, "multiThreadIoEv"), new ThreadCpu.Usage(150, 201_000_000, 1_010),
+            new ThreadCpu.ThreadKey(10, 2, "GC Thread#0"), ThreadCpu.Usage.ofTicks(15),
+            new ThreadCpu.ThreadKey(10, 3, "GC Thread#1"), new ThreadCpu.Usage(25, 7, 1),
+            // started inside the window: everything it used counts
+            new ThreadCpu.ThreadKey(20, 4, "data-plane-kafk"), new ThreadCpu.Usage(30, 50_000_000, 100)));
         final List<ThreadCpu.Group> groups = after.since(before, ONE_SECOND, Map.of(10L, "harness JVM (x)"), 0.01);
         assertEquals(List.of(
-            new ThreadCpu.Group("harness JVM (x)", 10, "multiThreadIoEv", 1, 0.5),
-            new ThreadCpu.Group("harness JVM (x)", 10, "GC Thread##", 2, 0.3),
-            new ThreadCpu.Group("other child process", 20, "data-plane-kafk", 1, 0.3)), groups.stream()
+            // 200 ms of run-queue wait in one second over 1,000 slices
+            new ThreadCpu.Group("harness JVM (x)", 10, "multiThreadIoEv", 1, 0.5, 0.2, 200.0),
+            // one of the pool's threads has no scheduler statistics: the group's wait is unknown, not understated
+            new ThreadCpu.Group("harness JVM (x)", 10, "GC Thread##", 2, 0.3, Double.NaN, Double.NaN),
+            new ThreadCpu.Group("other child process", 20, "data-plane-kafk", 1, 0.3, 0.05, 500.0)), groups.stream()
             .map(g -> new ThreadCpu.Group(g.process(), g.pid(), g.threads(), g.count(),
-                Math.round(g.cores() * 1000) / 1000.0)).toList());
+                round(g.cores()), round(g.waitingThreads()), round(g.meanWaitMicros()))).toList());
         assertEquals(1, after.since(before, ONE_SECOND, Map.of(), 0.4).size(), "groups under the floor are left out");
     }
 
     @Test
     void shouldCountOnlyTheCompilerThreadsOfTheGivenProcessAsJit() {
         final ThreadCpu before = new ThreadCpu(Map.of(
-            new ThreadCpu.ThreadKey(10, 1, "C2 CompilerThre"), 0L,
-            new ThreadCpu.ThreadKey(20, 5, "C2 CompilerThre"), 0L));
+            new ThreadCpu.ThreadKey(10, 1, "C2 CompilerThre"), ThreadCpu.Usage.ofTicks(0),
+            new ThreadCpu.ThreadKey(20, 5, "C2 CompilerThre"), ThreadCpu.Usage.ofTicks(0)));
         final ThreadCpu after = new ThreadCpu(Map.of(
-            new ThreadCpu.ThreadKey(10, 1, "C2 CompilerThre"), 20L,
-            new ThreadCpu.ThreadKey(10, 2, "C1 CompilerThre"), 5L,
-            new ThreadCpu.ThreadKey(10, 3, "main"), 70L,
-            new ThreadCpu.ThreadKey(20, 5, "C2 CompilerThre"), 40L));
+            new ThreadCpu.ThreadKey(10, 1, "C2 CompilerThre"), ThreadCpu.Usage.ofTicks(20),
+            new ThreadCpu.ThreadKey(10, 2, "C1 CompilerThre"), ThreadCpu.Usage.ofTicks(5),
+            new ThreadCpu.ThreadKey(10, 3, "main"), ThreadCpu.Usage.ofTicks(70),
+            new ThreadCpu.ThreadKey(20, 5, "C2 CompilerThre"), ThreadCpu.Usage.ofTicks(40)));
         assertEquals(0.25, after.jitCoresSince(before, ONE_SECOND, 10), 1e-9);
         assertEquals(0.40, after.jitCoresSince(before, ONE_SECOND, 20), 1e-9);
         assertTrue(ThreadCpu.isJitCompiler("C1 CompilerThre"));
         assertFalse(ThreadCpu.isJitCompiler("CompilerThread"));
+    }
+
+    private static double round(final double v) {
+        return Double.isNaN(v) ? v : Math.round(v * 1000) / 1000.0;
     }
 
     @Test
