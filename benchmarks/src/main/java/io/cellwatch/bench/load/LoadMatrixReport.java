@@ -115,14 +115,14 @@ public final class LoadMatrixReport {
         ratios(b, byConfig);
         b.append("\nEvery run, in the order it ran:\n\n");
         b.append("| # | config | file | started (UTC) | achieved/s | ACK p99 | COMMAND p99 (n / trips) | CPU-ns / sample "
-            + "| max GC pause | others' cores | steal cores | failure |\n");
-        b.append("|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|---|\n");
+            + "| max GC pause | others' cores | steal cores | JIT cores | CPU pressure | failure |\n");
+        b.append("|---:|---|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
         for (int i = 0; i < runs.size(); i++) {
             final Run r = runs.get(i);
             final JsonNode n = r.result();
             b.append("| ").append(i + 1).append(" | ").append(r.config()).append(" | ").append(r.file()).append(" | ");
             if (n == null) {
-                b.append("- | - | - | - | - | - | - | - | no result file |\n");
+                b.append("- | - | - | - | - | - | - | - | - | - | no result file |\n");
                 continue;
             }
             double gcMax = Double.NaN;
@@ -141,6 +141,8 @@ public final class LoadMatrixReport {
                 .append(num(gcMax)).append(" | ")
                 .append(num(n.path("otherCores").asDouble(Double.NaN))).append(" | ")
                 .append(num(n.path("stealCores").asDouble(Double.NaN))).append(" | ")
+                .append(num(jitCores(n))).append(" | ")
+                .append(pressure(n.path("cpuPressureSome").asDouble(Double.NaN))).append(" | ")
                 .append(n.path("failure").isNull() ? "" : n.path("failure").asText().replace('|', '/')).append(" |\n");
         }
         return b.toString();
@@ -241,6 +243,20 @@ public final class LoadMatrixReport {
         }
         final Spread s = Spread.of(p99);
         return s.n() == 0 ? "-" : s.cell() + " ms, " + Spread.of(within).cell() + " % (" + count + " commands)";
+    }
+
+    /** C1/C2 compiler threads of all JVMs over the window (NaN in files written before the harness had them). */
+    private static double jitCores(final JsonNode n) {
+        double sum = Double.NaN;
+        for (JsonNode j : n.path("jitCompilers")) {
+            sum = (Double.isNaN(sum) ? 0 : sum) + j.path("cores").asDouble();
+        }
+        return sum;
+    }
+
+    /** Share of the window in which some task waited for a core (PSI "some"), as a percentage. */
+    private static String pressure(final double share) {
+        return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.0f%%", share * 100);
     }
 
     static String num(final double v) {

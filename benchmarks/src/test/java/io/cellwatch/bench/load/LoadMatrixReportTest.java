@@ -43,6 +43,9 @@ class LoadMatrixReportTest {
         n.putArray("gatewayLatency");
         n.put("otherCores", 0.05);
         n.put("stealCores", 0.0);
+        n.putArray("jitCompilers").add(JSON.createObjectNode().put("cores", 0.25))
+            .add(JSON.createObjectNode().put("cores", 0.125));
+        n.put("cpuPressureSome", 0.904);
         if (failure == null) {
             n.putNull("failure");
         } else {
@@ -72,7 +75,7 @@ class LoadMatrixReportTest {
         // round 1: 1000/100 = 10; round 2: cw failed; round 3: 3000/150 = 20
         assertTrue(table.contains("| cw | 2 | 15.0 (10.0-20.0) | 1.00 |"), table);
         assertTrue(table.contains("| 4 | cw | c2.json | 2026-11-22T09:00:00Z | 500 | 99.0 | 6.00 (2 / 2) | 9,999 "
-            + "| 99.0 | 0.050 | 0.000 | java.io.IOException: reset |"), table);
+            + "| 99.0 | 0.050 | 0.000 | 0.375 | 90% | java.io.IOException: reset |"), table);
     }
 
     @Test
@@ -85,5 +88,6 @@ class LoadMatrixReportTest {
 
         assertTrue(table.contains("| cw | 1 / 2 | 1,000 | 1,000 | 1.00 / 10.0 / 10.0 / 10.0 |"), table);
         assertTrue(table.contains("| 2 | cw | c2.json | - |"), table);
+        assertTrue(table.contains("no result file |"), table);
     }
 }

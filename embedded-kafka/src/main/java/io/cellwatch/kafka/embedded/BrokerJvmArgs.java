@@ -13,13 +13,16 @@ final class BrokerJvmArgs {
     /**
      * A fixed heap (initial = maximum) and pre-touched pages: under load the broker otherwise grew its heap only to
      * about 200 MB of the 512 MB and paused for up to 80-111 ms with young collections packed into that (issue 7).
-     * Pre-touching 512 MB costs about 0.3 s of a 7-8 s start. G1 with a 20 ms pause goal keeps the collector the
-     * same as before; a benchmark can pass {@code -XX:+UseZGC} instead.
+     * Pre-touching 512 MB costs about 0.3 s of a 7-8 s start. ZGC, because the broker's garbage is short-lived
+     * request buffers at a high rate: G1, even with a 20 ms pause goal, paused it for 32-123 ms at 1-2 M samples/s
+     * on two cores (its young collections wait for a core like every other thread), and each pause stalls every
+     * produce and fetch. ZGC's pauses stayed under 0.4 ms at the same CPU per sample, and the sample -> COMMAND p99
+     * went down (benchmarks/README.md, matrix s5). A caller's {@code -XX:+UseG1GC} replaces it.
      */
     static final String DEFAULT_HEAP = "512m";
     static final List<String> DEFAULTS = List.of(
             "-Xms" + DEFAULT_HEAP, "-Xmx" + DEFAULT_HEAP, "-XX:+AlwaysPreTouch",
-            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            "-XX:+UseZGC",
             // An out-of-memory broker must die visibly rather than limp on.
             "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true");
 
@@ -27,8 +30,8 @@ final class BrokerJvmArgs {
     }
 
     /**
-     * The defaults with the caller's options after them. A caller's collector drops the default collector and its
-     * G1 pause goal; a caller's {@code -Xmx} or {@code -Xms} drops both default heap sizes, and a lone {@code -Xmx}
+     * The defaults with the caller's options after them. A caller's collector drops the default collector (and a
+     * default pause goal, if there is one); a caller's {@code -Xmx} or {@code -Xms} drops both default heap sizes, and a lone {@code -Xmx}
      * gets the same {@code -Xms}, so the heap stays fixed.
      */
     static List<String> merge(List<String> callerArgs) {

@@ -602,8 +602,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         /**
          * Adds an option for the broker JVM, after the defaults ({@code -Xms512m -Xmx512m -XX:+AlwaysPreTouch
-         * -XX:+UseG1GC ...}), so it can override them, e.g. {@code -Xmx1g} (then also the initial heap) or
-         * {@code -XX:+UseZGC} (then instead of G1) for a benchmark.
+         * -XX:+UseZGC ...}), so it can override them, e.g. {@code -Xmx1g} (then also the initial heap) or
+         * {@code -XX:+UseG1GC} (then instead of ZGC) for a benchmark.
          *
          * @param arg the JVM option
          * @return this builder

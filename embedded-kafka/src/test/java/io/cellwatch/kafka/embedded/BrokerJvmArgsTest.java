@@ -8,27 +8,28 @@ import org.junit.jupiter.api.Test;
 class BrokerJvmArgsTest {
 
     @Test
-    void shouldGiveFixedPreTouchedG1HeapWhenCallerAddsNothing() {
-        assertEquals(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+    void shouldGiveFixedPreTouchedZgcHeapWhenCallerAddsNothing() {
+        assertEquals(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseZGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true"), BrokerJvmArgs.merge(List.of()));
     }
 
     @Test
-    void shouldReplaceG1AndItsPauseGoalWhenCallerSelectsAnotherCollector() {
+    void shouldReplaceZgcWhenCallerSelectsAnotherCollector() {
         assertEquals(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError",
-                "-Djava.awt.headless=true", "-XX:+UseZGC"), BrokerJvmArgs.merge(List.of("-XX:+UseZGC")));
+                "-Djava.awt.headless=true", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20"),
+                BrokerJvmArgs.merge(List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20")));
     }
 
     @Test
     void shouldKeepHeapFixedAtCallersSizeWhenCallerGivesOnlyMaximum() {
-        assertEquals(List.of("-XX:+AlwaysPreTouch", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+        assertEquals(List.of("-XX:+AlwaysPreTouch", "-XX:+UseZGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true", "-Xmx256m", "-Xms256m"),
                 BrokerJvmArgs.merge(List.of("-Xmx256m")));
     }
 
     @Test
     void shouldLeaveCallersHeapSizesAloneWhenCallerGivesBoth() {
-        assertEquals(List.of("-XX:+AlwaysPreTouch", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+        assertEquals(List.of("-XX:+AlwaysPreTouch", "-XX:+UseZGC",
                 "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true", "-Xms128m", "-Xmx1g", "-XX:+PrintFlagsFinal"),
                 BrokerJvmArgs.merge(List.of("-Xms128m", "-Xmx1g", "-XX:+PrintFlagsFinal")));
     }

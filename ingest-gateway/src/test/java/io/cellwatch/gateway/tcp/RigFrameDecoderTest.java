@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.Random;
 
 import io.cellwatch.core.codec.ErrorCode;
@@ -47,19 +49,62 @@ class RigFrameDecoderTest {
     }
 
     @Test
-    void shouldEmitEveryFrameWhenSeveralArriveInOneBuffer() {
+    void shouldPassEveryWholeFrameOfOneReadOnAsOneSliceInOrder() {
         final byte[] hello = GoldenFrames.load("hello");
         final byte[] channelFrame = GoldenFrames.load("channel");
         final byte[] samples = GoldenFrames.load("samples");
         final EmbeddedChannel ch = channel();
         ch.writeInbound(Unpooled.wrappedBuffer(hello, channelFrame, samples));
-        for (byte[] expected : new byte[][] {hello, channelFrame, samples}) {
-            final ByteBuf frame = ch.readInbound();
-            assertArrayEquals(expected, ByteBufUtil.getBytes(frame));
-            frame.release();
-        }
-        assertNull(ch.readInbound());
+        final ByteBuf frames = ch.readInbound();
+        assertArrayEquals(concat(hello, channelFrame, samples), ByteBufUtil.getBytes(frames));
+        frames.release();
+        assertNull(ch.readInbound(), "one message per read, not one per frame");
+        assertEquals(3, metrics.framesIn.sum(), "but every frame is counted");
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void shouldKeepAPartialFrameBackUntilItsLastByteArrives() {
+        final byte[] hello = GoldenFrames.load("hello");
+        final byte[] samples = GoldenFrames.load("samples");
+        final EmbeddedChannel ch = channel();
+        final byte[] helloAndHalf = concat(hello, Arrays.copyOf(samples, samples.length / 2));
+        ch.writeInbound(Unpooled.copiedBuffer(helloAndHalf));
+        final ByteBuf first = ch.readInbound();
+        assertArrayEquals(hello, ByteBufUtil.getBytes(first), "only the whole frame goes on");
+        first.release();
+        assertNull(ch.readInbound());
+        ch.writeInbound(Unpooled.copiedBuffer(samples, samples.length / 2, samples.length - samples.length / 2));
+        final ByteBuf second = ch.readInbound();
+        assertArrayEquals(samples, ByteBufUtil.getBytes(second));
+        second.release();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void shouldPassOnTheValidFramesBeforeABadOneAndThenAnswerError() {
+        final byte[] hello = GoldenFrames.load("hello");
+        final String reject = GoldenFrames.rejectNames().iterator().next();
+        final EmbeddedChannel ch = channel();
+        ch.writeInbound(Unpooled.copiedBuffer(concat(hello, GoldenFrames.load(reject))));
+        final ByteBuf passed = ch.readInbound();
+        assertArrayEquals(hello, ByteBufUtil.getBytes(passed), "the frame before the bad one is not lost");
+        passed.release();
+        assertNull(ch.readInbound(), "nothing of or after the bad frame");
+        final ByteBuf out = ch.readOutbound();
+        assertNotNull(out, "an ERROR frame is sent");
+        out.release();
+        assertEquals(1, metrics.rejectedCount(GoldenFrames.expectedError(reject)));
+        assertFalse(ch.isOpen());
+        ch.finishAndReleaseAll();
+    }
+
+    private static byte[] concat(final byte[]... parts) {
+        final ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
     }
 
     static Iterable<String> rejectNames() {
