@@ -14,11 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cuts the byte stream into whole, validated rig protocol frames and passes on all the whole frames of one read as
- * ONE retained slice (no copy), which {@link RigSessionHandler} walks frame by frame. Why one slice per read and not
- * one per frame: at 32-256 samples a frame, the per-frame slice, its release, the leak detector's bookkeeping and
- * the pipeline event were the largest part of the gateway's cost per sample (GatewayPathBenchmark's profile in
- * benchmarks/README.md). A frame that fails
+ * Cuts the byte stream into whole, validated rig protocol frames (retained slices, no copy). A frame that fails
  * validation is answered with an ERROR frame carrying its code, counted, and the connection is closed: after a
  * framing error nothing that follows on the stream can be trusted. A frame longer than the limit is refused as soon
  * as its header arrives, so a peer cannot make the gateway buffer it.
@@ -50,36 +46,28 @@ public final class RigFrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        final int readable = in.readableBytes();
-        ByteBufViews.wrap(view, in, in.readerIndex(), readable);
-        int whole = 0; // bytes of the whole, valid frames at the front of `in`
-        ErrorCode refused = ErrorCode.OK;
-        while (whole < readable) {
-            final int length = FrameValidator.checkHeader(view, whole, readable - whole, maxFrameLength);
+        while (in.isReadable()) {
+            final int start = in.readerIndex();
+            final int readable = in.readableBytes();
+            ByteBufViews.wrap(view, in, start, readable);
+            final int length = FrameValidator.checkHeader(view, 0, readable, maxFrameLength);
             if (length == FrameValidator.NEED_MORE) {
-                break;
+                return;
             }
             if (length < 0) {
-                refused = ErrorCode.ofCode(-length);
-                break;
+                reject(ctx, in, ErrorCode.ofCode(-length));
+                return;
             }
-            if (readable - whole < length) {
-                break;
+            if (readable < length) {
+                return;
             }
-            final ErrorCode body = FrameValidator.checkBody(view, whole, length);
+            final ErrorCode body = FrameValidator.checkBody(view, 0, length);
             if (body != ErrorCode.OK) {
-                refused = body;
-                break;
+                reject(ctx, in, body);
+                return;
             }
             uncountedFrames++;
-            whole += length;
-        }
-        if (whole > 0) {
-            // the valid frames before a bad one are still passed on, ahead of the ERROR
-            out.add(in.readRetainedSlice(whole));
-        }
-        if (refused != ErrorCode.OK) {
-            reject(ctx, in, refused);
+            out.add(in.readRetainedSlice(length));
         }
     }
 

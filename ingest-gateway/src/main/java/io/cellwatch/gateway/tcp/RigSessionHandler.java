@@ -77,10 +77,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
     private final ChannelBoard board;
     private final InFlightBudget budget;
     private final ProcedureLibrary procedures = ProcedureLibrary.builtIn();
-    /** The frame being handled. */
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    /** All frames of one read, as the decoder passed them on; {@link #view} wraps one of them at a time. */
-    private final UnsafeBuffer batch = new UnsafeBuffer(0, 0);
     private final HelloFlyweight hello = new HelloFlyweight();
     private final ChannelFlyweight channelFrame = new ChannelFlyweight();
     private final SamplesFlyweight samples = new SamplesFlyweight();
@@ -239,25 +236,14 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         super.channelReadComplete(ctx);
     }
 
-    /**
-     * {@code frames} holds one or more whole frames, validated by {@link RigFrameDecoder} (one slice per socket read):
-     * each is handled in place, in order, until the session closes.
-     */
     @Override
-    protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frames) {
-        ByteBufViews.wrap(batch, frames, frames.readerIndex(), frames.readableBytes());
-        final int end = batch.capacity();
-        int at = 0;
-        while (at < end && !closing) {
-            final int length = batch.getInt(at + FrameDescriptor.LENGTH_OFFSET, FrameDescriptor.BYTE_ORDER);
-            view.wrap(batch, at, length);
-            onFrame(view.getByte(FrameDescriptor.TYPE_OFFSET) & 0xFF);
-            at += length;
+    protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frame) {
+        if (closing) {
+            return;
         }
-    }
-
-    /** One frame, wrapped by {@link #view}. */
-    private void onFrame(final int type) {
+        final int length = frame.readableBytes();
+        ByteBufViews.wrap(view, frame, frame.readerIndex(), length);
+        final int type = view.getByte(FrameDescriptor.TYPE_OFFSET) & 0xFF;
         if (rigId == null) {
             if (type != FrameType.HELLO) {
                 fail(ErrorCode.HELLO_REQUIRED, "the first frame must be HELLO, got " + FrameType.name(type));
@@ -267,9 +253,9 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
             return;
         }
         switch (type) {
-            case FrameType.CHANNEL -> onChannel();
-            case FrameType.SAMPLES -> onSamples();
-            case FrameType.MARK -> onMark();
+            case FrameType.CHANNEL -> onChannel(frame);
+            case FrameType.SAMPLES -> onSamples(frame);
+            case FrameType.MARK -> onMark(frame);
             case FrameType.COMMAND_ACK -> onCommandAck();
             case FrameType.HEARTBEAT -> { } // any frame proves liveness; the idle handler sees the read
             case FrameType.ERROR -> onPeerError();
@@ -304,7 +290,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         LOG.info("rig {} connected from {}", rigId, ctx.channel().remoteAddress());
     }
 
-    private void onChannel() {
+    private void onChannel(final ByteBuf frame) {
         channelFrame.wrap(view, 0);
         if (!checkSequence(channelFrame.sequence())) {
             return;
@@ -342,11 +328,11 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         }
         final SessionChannel c = new SessionChannel(d, key(d.channelId()), board.declared(d, rigId, parameters));
         channelsByNo.put(d.channelNo(), c);
-        publish(c, channelFrame.sequence());
+        publish(c, channelFrame.sequence(), frame);
         charge(1);
     }
 
-    private void onSamples() {
+    private void onSamples(final ByteBuf frame) {
         samples.wrap(view, 0);
         final SessionChannel c = channelsByNo.get(samples.channelNo());
         if (c == null) {
@@ -363,11 +349,11 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         }
         unflushedSamples += samples.sampleCount();
         board.samples(c.boardView(), samples, scan, receivedMicros() / 1000);
-        publish(c, samples.sequence());
+        publish(c, samples.sequence(), frame);
         charge(samples.sampleCount());
     }
 
-    private void onMark() {
+    private void onMark(final ByteBuf frame) {
         mark.wrap(view, 0);
         final SessionChannel c = channelsByNo.get(mark.channelNo());
         if (c == null) {
@@ -381,7 +367,7 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         if (!checkNotInFuture(mark.timestampMicros(), "a mark of channel " + mark.channelNo())) {
             return;
         }
-        publish(c, mark.sequence());
+        publish(c, mark.sequence(), frame);
         charge(1);
     }
 
@@ -426,14 +412,13 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
         return true;
     }
 
-    /** Sends the frame {@link #view} wraps to Kafka, behind this rig's envelope. */
-    private void publish(final SessionChannel c, final long sequence) {
-        final int frameLength = view.capacity();
+    private void publish(final SessionChannel c, final long sequence, final ByteBuf frame) {
+        final int frameLength = frame.readableBytes();
         final byte[] value = new byte[rigIdEnvelope.length + frameLength];
         System.arraycopy(rigIdEnvelope, 0, value, 0, rigIdEnvelope.length);
         new UnsafeBuffer(value).putLong(TelemetryRecordFlyweight.RECEIVED_AT_OFFSET, receivedMicros(),
             FrameDescriptor.BYTE_ORDER);
-        view.getBytes(0, value, rigIdEnvelope.length, frameLength);
+        frame.getBytes(frame.readerIndex(), value, rigIdEnvelope.length, frameLength);
         final PendingFrame pending = new PendingFrame(sequence, value.length);
         unacked.addLast(pending);
         if (!budget.reserve(value.length) && !overBudget) {

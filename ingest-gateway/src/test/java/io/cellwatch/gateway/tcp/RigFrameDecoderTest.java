@@ -49,17 +49,18 @@ class RigFrameDecoderTest {
     }
 
     @Test
-    void shouldPassEveryWholeFrameOfOneReadOnAsOneSliceInOrder() {
+    void shouldEmitEveryFrameWhenSeveralArriveInOneBuffer() {
         final byte[] hello = GoldenFrames.load("hello");
         final byte[] channelFrame = GoldenFrames.load("channel");
         final byte[] samples = GoldenFrames.load("samples");
         final EmbeddedChannel ch = channel();
         ch.writeInbound(Unpooled.wrappedBuffer(hello, channelFrame, samples));
-        final ByteBuf frames = ch.readInbound();
-        assertArrayEquals(concat(hello, channelFrame, samples), ByteBufUtil.getBytes(frames));
-        frames.release();
-        assertNull(ch.readInbound(), "one message per read, not one per frame");
-        assertEquals(3, metrics.framesIn.sum(), "but every frame is counted");
+        for (byte[] expected : new byte[][] {hello, channelFrame, samples}) {
+            final ByteBuf frame = ch.readInbound();
+            assertArrayEquals(expected, ByteBufUtil.getBytes(frame));
+            frame.release();
+        }
+        assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
     }
 

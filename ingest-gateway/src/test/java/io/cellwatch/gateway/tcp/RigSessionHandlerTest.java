@@ -158,29 +158,6 @@ class RigSessionHandlerTest {
     }
 
     @Test
-    void shouldHandleEveryFrameOfOneReadInOrderAndStopAtTheFirstThatFailsTheSession() {
-        final EmbeddedChannel ch = connected();
-        // one read's frames, as RigFrameDecoder passes them on: declaration, samples, then an unknown channel number,
-        // then a frame that would be valid on its own
-        ch.writeInbound(Unpooled.wrappedBuffer(channelFrame(10, 1, "rigA/ch01"), samples(11, 1), samples(12, 9),
-            samples(13, 1)));
-        assertEquals(2, publisher.sent.size(), "the frames before the bad one are stored, in order");
-        assertArrayEquals(ByteBufUtil.getBytes(samples(11, 1)), frameOf(publisher.sent.get(1).value()),
-            "the record carries exactly the second frame's bytes");
-        assertArrayEquals(ByteBufUtil.getBytes(channelFrame(10, 1, "rigA/ch01")),
-            frameOf(publisher.sent.get(0).value()));
-        assertEquals(ErrorCode.UNKNOWN_CHANNEL.code(), errorCode(read(ch)));
-        assertFalse(ch.isOpen());
-    }
-
-    /** The rig protocol frame inside a samples-topic record value (after the gateway's envelope). */
-    private static byte[] frameOf(final byte[] value) {
-        final TelemetryRecordFlyweight record = new TelemetryRecordFlyweight();
-        record.wrap(new UnsafeBuffer(value), 0, value.length);
-        return Arrays.copyOfRange(value, record.frameOffset(), value.length);
-    }
-
-    @Test
     void shouldRefuseTheChannelBeyondTheLimitWithTooManyChannels() {
         final EmbeddedChannel ch = connected(Map.of("gateway.max-channels-per-connection", "2"));
         ch.writeInbound(channelFrame(10, 1, "rigA/ch01"));
