@@ -27,7 +27,7 @@ final class SampleRateLimiter {
      *
      * @return 0 when the bucket had them, else the nanoseconds until the debt is paid off (pause reading that long)
      */
-    long take(final int samples, final long nowNanos) {
+    long take(final long samples, final long nowNanos) {
         tokens = Math.min(capacity, tokens + (nowNanos - lastNanos) * perNano);
         lastNanos = nowNanos;
         tokens -= samples;
