@@ -554,11 +554,12 @@ public final class RigSessionHandler extends SimpleChannelInboundHandler<ByteBuf
      * frames of a read have arrived anyway and are always taken; the pause starts when the read is handled.
      */
     private void chargeRead() {
-        if (rate == null || unchargedSamples == 0) {
+        final long samples = unchargedSamples;
+        unchargedSamples = 0; // also without a limit, so the count never just grows
+        if (rate == null || samples == 0) {
             return;
         }
-        final long pauseNanos = rate.take(unchargedSamples, nanoTime(ctx));
-        unchargedSamples = 0;
+        final long pauseNanos = rate.take(samples, nanoTime(ctx));
         if (pauseNanos > 0 && !throttled) {
             throttled = true;
             updateAutoRead();
